@@ -1,0 +1,25 @@
+import { clip, codeSpan, escapeText } from './escape-markdown.ts';
+import { shortSha } from './format-values.ts';
+import type { RunReport } from './report-model.ts';
+import { describeCounts, type ReportCounts } from './summarize-report.ts';
+
+/**
+ * Renders the top of a report or status view: the run's title as a heading, the one-line summary, and
+ * the integration branch with its base and head commit.
+ */
+export function renderHeading(report: RunReport, counts: ReportCounts): string {
+  const title =
+    report.title.trim() === '' ? `Run ${codeSpan(report.runId)}` : escapeText(clip(report.title, 200));
+  const head =
+    report.integrationCommit === undefined ? '' : ` at ${codeSpan(shortSha(report.integrationCommit))}`;
+  const branch = `Integration branch ${codeSpan(report.integrationBranch)}${head}, based on ${codeSpan(report.base)}.`;
+  return [`## ${title}`, '', describeCounts(counts), '', branch].join('\n');
+}
+
+/** The final line of a view that even in its smallest form did not fit its length limit. */
+export function truncationNote(report: RunReport, maxLength: number): string {
+  return (
+    `_… Cut to fit the limit of ${maxLength} characters; the integration branch ` +
+    `${codeSpan(report.integrationBranch)} and the task branches hold everything._`
+  );
+}
