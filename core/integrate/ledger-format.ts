@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+/**
+ * The ledger: every run outcome is a commit on the integration branch carrying `Cluster-*` trailers, so the
+ * branch's first-parent history is the run's record. Merges carry the task's work; failed, skipped and
+ * conflicted tasks, the run's start and the verify result are empty commits. Reports are rebuilt from it.
+ */
+
+const json = <T extends z.ZodType>(schema: T) =>
+  z.string().transform((text, ctx): z.infer<T> => {
+    try {
+      return schema.parse(JSON.parse(text));
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a JSON value of the expected shape: ${text.slice(0, 80)}`,
+      });
+      return z.NEVER;
+    }
+  });
+
+const optionalNumber = z.coerce.number().finite().optional();
+
+/** The run's first ledger commit. */
+export const StartEntrySchema = z.object({
+  event: z.literal('start'),
+  run: z.string(),
+  base: z.string(),
+  baseCommit: z.string(),
+  title: z.string().default(''),
+});
+
+/** One task outcome. */
+export const TaskEntrySchema = z.object({
+  event: z.literal('task'),
+  run: z.string(),
+  task: z.string(),
+  status: z.enum(['integrated', 'resolved', 'conflicted', 'failed', 'skipped']),
+  branch: z.string().default(''),
+  commit: z.string().optional(),
+  files: json(z.array(z.string())).default([]),
+  conflicts: json(z.array(z.string())).default([]),
+  resolution: z.enum(['clean', 'resolved', 'retried', 'skipped', 'unresolved', 'none']).default('none'),
+  costUsd: optionalNumber,
+  turns: optionalNumber,
+  durationMs: optionalNumber,
+  attempts: optionalNumber,
+  reason: z.string().optional(),
+  summary: z.string().optional(),
+  excerpt: z.string().optional(),
+});
+
+/** The verify command's result. */
+export const VerifyEntrySchema = z.object({
+  event: z.literal('verify'),
+  run: z.string(),
+  command: z.string(),
+  passed: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  exitCode: z.coerce.number().int().nullable().catch(null),
+  durationMs: z.coerce.number().default(0),
+  excerpt: z.string().default(''),
+});
+
+/** Any ledger entry. */
+export const LedgerEntrySchema = z.discriminatedUnion('event', [
+  StartEntrySchema,
+  TaskEntrySchema,
+  VerifyEntrySchema,
+]);
+
+export type StartEntry = z.infer<typeof StartEntrySchema>;
+export type TaskEntry = z.infer<typeof TaskEntrySchema>;
+export type VerifyEntry = z.infer<typeof VerifyEntrySchema>;
+export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
+
+/** Trailer key of each entry field. Values are single-line; lists are JSON arrays. */
+const TRAILER_KEYS: Record<string, string> = {
+  event: 'Cluster-Event',
+  run: 'Cluster-Run',
+  base: 'Cluster-Base',
+  baseCommit: 'Cluster-Base-Commit',
+  title: 'Cluster-Title',
+  task: 'Cluster-Task',
+  status: 'Cluster-Status',
+  branch: 'Cluster-Branch',
+  commit: 'Cluster-Commit',
+  files: 'Cluster-Files',
+  conflicts: 'Cluster-Conflicts',
+  resolution: 'Cluster-Resolution',
+  costUsd: 'Cluster-Cost-Usd',
+  turns: 'Cluster-Turns',
+  durationMs: 'Cluster-Duration-Ms',
+  attempts: 'Cluster-Attempts',
+  reason: 'Cluster-Reason',
+  summary: 'Cluster-Summary',
+  command: 'Cluster-Verify-Command',
+  passed: 'Cluster-Verify-Passed',
+  exitCode: 'Cluster-Verify-Exit',
+};
+const FIELD_BY_KEY = new Map(Object.entries(TRAILER_KEYS).map(([field, key]) => [key.toLowerCase(), field]));
+
+/** The info string of the fenced block that holds an entry's excerpt (conflict hunks, verify output). */
+const EXCERPT_INFO = 'cluster-excerpt';
+const TRAILER_VALUE_LIMIT = 1000;
+
+function oneLine(value: string): string {
+  const flat = value.replace(/\s+/g, ' ').trim();
+  return flat.length > TRAILER_VALUE_LIMIT ? `${flat.slice(0, TRAILER_VALUE_LIMIT - 1)}…` : flat;
+}
+
+function fenceFor(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(longest + 1);
+}
+
+/** Plain input of `formatLedgerMessage`: an entry before parsing (lists as arrays, numbers as numbers). */
+export type LedgerEntryInput =
+  | Omit<z.input<typeof StartEntrySchema>, never>
+  | (Omit<TaskEntry, 'files' | 'conflicts'> & { files: string[]; conflicts: string[] })
+  | (Omit<VerifyEntry, 'passed' | 'exitCode'> & { passed: boolean; exitCode: number | null });
+
+/** A commit message for an entry: a subject, an optional prose body, the excerpt block, then the trailers. */
+export function formatLedgerMessage(subject: string, entry: LedgerEntryInput, body = ''): string {
+  const lines: string[] = [];
+  const { excerpt, ...fields } = entry as LedgerEntryInput & { excerpt?: string };
+  for (const [field, value] of Object.entries(fields)) {
+    const key = TRAILER_KEYS[field];
+    if (key === undefined || value === undefined || value === null) continue;
+    const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
+    lines.push(`${key}: ${oneLine(text)}`);
+  }
+  const parts = [oneLine(subject)];
+  if (body.trim()) parts.push(body.trim());
+  if (excerpt) {
+    const fence = fenceFor(excerpt);
+    parts.push(`${fence}${EXCERPT_INFO}\n${excerpt.replace(/\n$/, '')}\n${fence}`);
+  }
+  parts.push(lines.join('\n'));
+  return `${parts.join('\n\n')}\n`;
+}
+
+/** Reads the entry of a ledger commit message; `undefined` when the commit is not a ledger commit. */
+export function parseLedgerMessage(message: string): LedgerEntry | undefined {
+  const paragraphs = message.trimEnd().split(/\n{2,}/);
+  const last = paragraphs.at(-1) ?? '';
+  const raw: Record<string, string> = {};
+  for (const line of last.split('\n')) {
+    const match = /^([A-Za-z-]+):\s?(.*)$/.exec(line);
+    const field = match ? FIELD_BY_KEY.get(match[1]!.toLowerCase()) : undefined;
+    if (field) raw[field] = match![2]!;
+  }
+  if (raw.event === undefined) return undefined;
+  const excerpt = new RegExp(`^(\`{3,})${EXCERPT_INFO}\\n([\\s\\S]*?)\\n\\1$`, 'm').exec(message);
+  if (excerpt) raw.excerpt = excerpt[2]!;
+  const parsed = LedgerEntrySchema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,108 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Agent, AgentRunInput, AgentRunResult } from '../agent/agent-contract.ts';
+import { runGit } from '../git/run-git.ts';
+import type { WorktreeSet } from '../git/worktrees.ts';
+import type { LedgerTarget } from './append-ledger-entry.ts';
+import { hasConflictMarkers } from './conflict-excerpt.ts';
+import { compareAndSwapBranch } from './update-branch.ts';
+
+/** One conflict resolution by an agent. */
+export interface ResolveConflictInput {
+  target: LedgerTarget;
+  worktrees: WorktreeSet;
+  /** Where to create the worktree holding the conflict. */
+  worktreeDir: string;
+  /** Integration head the conflict was found on; the resolution is published only if the branch is still there. */
+  head: string;
+  taskBranch: string;
+  taskCommit: string;
+  agent: Agent;
+  /** The agent invocation (mode `resolve`), without `cwd`. */
+  agentInput: Omit<AgentRunInput, 'cwd' | 'mode'>;
+  /** Ledger message of the merge commit, used when the resolution is accepted. */
+  message: (result: AgentRunResult) => string;
+}
+
+/** How a resolution attempt ended. */
+export type ResolveConflictResult =
+  | { resolved: true; commit: string; agent: AgentRunResult }
+  | { resolved: false; reason: string; agent?: AgentRunResult };
+
+/**
+ * Lets the agent resolve a conflict in a worktree holding it (a real `git merge` left unfinished). The resolution
+ * is accepted only if the agent exits 0, no file still holds conflict markers and git has no unmerged path; then it
+ * becomes the merge commit on the integration branch. The worktree is removed either way.
+ */
+export async function resolveConflictWithAgent(input: ResolveConflictInput): Promise<ResolveConflictResult> {
+  const { target, worktreeDir: dir } = input;
+  await input.worktrees.addDetached(dir, input.head);
+  try {
+    const env = target.env;
+    const merge = await runGit(['merge', '--no-ff', '--no-commit', input.taskBranch], {
+      cwd: dir,
+      env,
+      okExitCodes: [1],
+    });
+    const conflicted = await unmergedFiles(dir);
+    if (merge.exitCode === 0 || conflicted.length === 0) {
+      return {
+        resolved: false,
+        reason: 'git merged the branch without a conflict in the worktree; nothing to resolve',
+      };
+    }
+    const agent = await input.agent.run({ ...input.agentInput, mode: 'resolve', cwd: dir });
+    if (!agent.ok) {
+      return {
+        resolved: false,
+        reason: `the agent did not resolve it: ${agent.error ?? 'it failed'}`,
+        agent,
+      };
+    }
+    const leftovers: string[] = [];
+    for (const file of conflicted) {
+      const text = await readFile(join(dir, file), 'utf8').catch(() => '');
+      if (hasConflictMarkers(text)) leftovers.push(file);
+    }
+    if (leftovers.length > 0) {
+      return { resolved: false, reason: `conflict markers remain in ${leftovers.join(', ')}`, agent };
+    }
+    await runGit(['add', '-A'], { cwd: dir });
+    const still = await unmergedFiles(dir);
+    if (still.length > 0)
+      return { resolved: false, reason: `git still lists unmerged ${still.join(', ')}`, agent };
+    const tree = (await runGit(['write-tree'], { cwd: dir })).stdout.trim();
+    const { stdout } = await runGit(
+      ['commit-tree', tree, '-p', input.head, '-p', input.taskCommit, '-F', '-'],
+      {
+        cwd: dir,
+        env,
+        input: input.message(agent),
+      },
+    );
+    const commit = stdout.trim();
+    const published = await compareAndSwapBranch(
+      target.repoDir,
+      target.integrationBranch,
+      commit,
+      input.head,
+      `cluster: resolve ${input.taskBranch}`,
+    );
+    if (!published) {
+      return {
+        resolved: false,
+        reason: `\`${target.integrationBranch}\` moved while the conflict was being resolved`,
+        agent,
+      };
+    }
+    return { resolved: true, commit, agent };
+  } finally {
+    await runGit(['merge', '--abort'], { cwd: dir, okExitCodes: [128] }).catch(() => undefined);
+    await input.worktrees.remove(dir);
+  }
+}
+
+async function unmergedFiles(dir: string): Promise<string[]> {
+  const { stdout } = await runGit(['diff', '--name-only', '--diff-filter=U', '-z'], { cwd: dir });
+  return [...new Set(stdout.split('\0').filter(Boolean))];
+}

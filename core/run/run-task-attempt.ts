@@ -1,0 +1,66 @@
+import type { Agent, AgentRunInput, AgentRunResult } from '../agent/agent-contract.ts';
+import { runGit } from '../git/run-git.ts';
+import type { WorktreeSet } from '../git/worktrees.ts';
+
+/** One run of a task's agent on its own branch. */
+export interface TaskAttemptInput {
+  repoDir: string;
+  worktrees: WorktreeSet;
+  /** Where the task's worktree goes. */
+  dir: string;
+  /** The task branch, created here from `startCommit`. */
+  branch: string;
+  /** The integration head when the task started: a dependent task sees its dependencies' integrated work. */
+  startCommit: string;
+  agent: Agent;
+  agentInput: Omit<AgentRunInput, 'cwd' | 'mode'>;
+  /** Commit identity environment. */
+  env: NodeJS.ProcessEnv;
+  /** Message of the commit holding the agent's work. */
+  commitMessage: (result: AgentRunResult) => string;
+}
+
+/** The attempt's outcome: the agent's result and what is on the branch. */
+export interface TaskAttemptResult {
+  agent: AgentRunResult;
+  /** Head of the task branch after the engine committed the agent's work. */
+  head: string;
+  /** Files changed on the branch since `startCommit`. */
+  files: string[];
+}
+
+/**
+ * Creates the task's branch and worktree, runs the agent there, and commits whatever it changed, also when the agent
+ * failed or timed out: partial work is kept on the branch. The worktree is removed afterwards; the branch stays.
+ */
+export async function runTaskAttempt(input: TaskAttemptInput): Promise<TaskAttemptResult> {
+  const { dir, env } = input;
+  await input.worktrees.addOnNewBranch(dir, input.branch, input.startCommit);
+  try {
+    const agent = await input.agent.run({ ...input.agentInput, mode: 'task', cwd: dir });
+    await runGit(['add', '-A'], { cwd: dir });
+    // Index against the start commit: everything the task changed, including commits the agent made itself.
+    const diff = await runGit(['diff', '--cached', '--name-only', '-z', input.startCommit], { cwd: dir });
+    const files = diff.stdout.split('\0').filter(Boolean);
+    if (files.length > 0) {
+      // `commit` exits 1 when nothing new is staged: the agent committed its work on its own.
+      await runGit(['commit', '--quiet', '--no-verify', '-F', '-'], {
+        cwd: dir,
+        env,
+        input: input.commitMessage(agent),
+        okExitCodes: [1],
+      });
+    }
+    const [head = '', branchTip] = (
+      await runGit(['rev-parse', 'HEAD', `refs/heads/${input.branch}`], { cwd: dir })
+    ).stdout
+      .trim()
+      .split('\n');
+    // The agent may have switched branches; the task branch follows what it left.
+    if (head !== branchTip)
+      await runGit(['update-ref', `refs/heads/${input.branch}`, head], { cwd: input.repoDir });
+    return { agent, head, files };
+  } finally {
+    await input.worktrees.remove(dir);
+  }
+}
