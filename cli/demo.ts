@@ -5,21 +5,12 @@
  * when credentials are set, else the deterministic stub agent.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { checkClaudeCredentials } from '../core/agent/check-claude-credentials.ts';
+import { join } from 'node:path';
+import { hasClaudeCredentials } from '../core/agent/check-claude-credentials.ts';
 import { cancelOnSignals } from './cancel-on-signals.ts';
 import { main } from './main.ts';
-
-const SEED_FILES: Record<string, string> = {
-  'README.md': '# greetings\n\nA tiny greeting library.\n',
-  'CHANGELOG.md': '# Changelog\n\n- (unreleased)\n\n- (unreleased)\n',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: this is JavaScript source for the demo repository.
-  'src/greet.js':
-    'export function greet(name) {\n  let text = `Hello, ${name}!`;\n  // (style)\n  return text;\n}\n',
-  'package.json': '{ "name": "greetings", "type": "module", "private": true }\n',
-};
 
 const repo = mkdtempSync(join(tmpdir(), 'claude-cluster-demo-'));
 const git = (...args: string[]) =>
@@ -27,21 +18,11 @@ const git = (...args: string[]) =>
 git('init', '--quiet', '--initial-branch=main');
 git('config', 'user.name', 'claude-cluster demo');
 git('config', 'user.email', 'demo@claude-cluster.invalid');
-for (const [path, text] of Object.entries(SEED_FILES)) {
-  mkdirSync(dirname(join(repo, path)), { recursive: true });
-  writeFileSync(join(repo, path), text);
-}
+cpSync(join(import.meta.dirname, 'demo', 'seed'), repo, { recursive: true });
 git('add', '-A');
 git('commit', '--quiet', '-m', 'Seed the greeting library');
 
-const useClaude = (() => {
-  try {
-    checkClaudeCredentials(process.env);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const useClaude = hasClaudeCredentials(process.env);
 const stub = `"${process.execPath}" "${join(import.meta.dirname, '..', 'test', 'stub-agent', 'stub-agent.ts')}"`;
 process.stderr.write(
   `claude-cluster demo: scratch repository ${repo}\n` +

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { EnvironmentError } from '../../core/errors/errors.ts';
 import { git } from '../../core/git/run-git.ts';
 import { runBranches } from '../../core/integrate/branch-names.ts';
+import { createLogger } from '../../core/log/create-logger.ts';
 import { renderReport } from '../../core/report/render-report.ts';
 import type { RunReport } from '../../core/report/report-model.ts';
 import { summarizeCounts } from '../../core/report/summarize-report.ts';
@@ -70,6 +71,7 @@ export async function runCommand(rawOptions: unknown, io: CliIo): Promise<number
       agent,
       signal: io.signal,
       onEvent: (event) => progress.onEvent(event),
+      logger: createLogger('claude-cluster'),
     });
   } finally {
     progress.close();

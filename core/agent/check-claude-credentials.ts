@@ -17,9 +17,13 @@ export const MISSING_CLAUDE_CREDENTIALS_MESSAGE =
  * Claude Code can use. It checks presence only: a wrong key fails on the agent's first request.
  */
 export function checkClaudeCredentials(env: NodeJS.ProcessEnv): void {
+  if (!hasClaudeCredentials(env)) throw new EnvironmentError(MISSING_CLAUDE_CREDENTIALS_MESSAGE);
+}
+
+/** True when `env` holds any credential Claude Code can use (presence only). */
+export function hasClaudeCredentials(env: NodeJS.ProcessEnv): boolean {
   const hasToken = TOKEN_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
-  const usesProvider = PROVIDER_SWITCHES.some((name) => isSwitchOn(env[name]));
-  if (!hasToken && !usesProvider) throw new EnvironmentError(MISSING_CLAUDE_CREDENTIALS_MESSAGE);
+  return hasToken || PROVIDER_SWITCHES.some((name) => isSwitchOn(env[name]));
 }
 
 /** Claude Code reads these switches as truthy for `1` and `true`. */

@@ -2,11 +2,9 @@ import { stripVTControlCharacters } from 'node:util';
 import { InputError } from '../errors/errors.ts';
 import { findFencedBlocks } from '../plan/find-fenced-blocks.ts';
 import type { Plan } from '../plan/plan-schema.ts';
-import { readIssuePlan } from '../plan/read-issue-plan.ts';
+import { PLAN_BLOCK_INFO, readIssuePlan } from '../plan/read-issue-plan.ts';
 import { type ValidatePlanOptions, validatePlan } from '../plan/validate-plan.ts';
 
-/** Info strings of a plan block; the same ones `readIssuePlan` accepts. */
-const PLAN_BLOCK_INFO = /^(?:ya?ml\s+)?cluster$/i;
 /** JSON candidates tried, from the end; bounds the work on output full of braces. */
 const MAX_JSON_CANDIDATES = 1000;
 

@@ -67,7 +67,7 @@ export const ConfigSchema = z
     max_turns: z.number().int().min(1).max(500).default(40).describe('Most agent turns per task.'),
     allowed_tools: z
       .array(z.string().min(1))
-      .default(['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash'])
+      .default(['Read', 'Write', 'Edit', 'Glob', 'Grep', 'Bash'])
       .describe('Claude Code tools the agent may use without asking. Web access is off unless listed here.'),
     task_timeout_minutes: z
       .number()

@@ -16,7 +16,7 @@ export type IssuePlan =
   | { source: 'none' };
 
 /** Info strings that mark a plan block: `cluster`, `yaml cluster` (`yml cluster`), any case. */
-const PLAN_BLOCK_INFO = /^(?:ya?ml\s+)?cluster$/i;
+export const PLAN_BLOCK_INFO = /^(?:ya?ml\s+)?cluster$/i;
 
 function planFromBlock(content: string, line: number, options: ValidatePlanOptions): Plan {
   const parsed = parsePlanYaml(content);

@@ -14,7 +14,8 @@ export interface TaskFacts {
   attempts: number;
 }
 
-type TaskEntryFields = Pick<TaskEntry, 'status' | 'resolution'> & {
+/** The outcome fields of a task's ledger entry; the rest comes from its facts. */
+export type TaskEntryFields = Pick<TaskEntry, 'status' | 'resolution'> & {
   conflicts?: string[];
   excerpt?: string;
   reason?: string;

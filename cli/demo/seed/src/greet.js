@@ -1,0 +1,5 @@
+export function greet(name) {
+  let text = `Hello, ${name}!`;
+  // (style)
+  return text;
+}
