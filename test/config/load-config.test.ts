@@ -36,7 +36,7 @@ describe('parseConfig', () => {
         max_tasks: 20,
         budget: { per_task_usd: 5, per_run_usd: 50 },
         max_turns: 40,
-        allowed_tools: ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash'],
+        allowed_tools: ['Read', 'Write', 'Edit', 'Glob', 'Grep', 'Bash'],
         task_timeout_minutes: 30,
         on_conflict: 'resolve',
         branch_prefix: 'cluster',
