@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../core/errors/errors.ts';
 import { MAX_PLAN_BYTES, parsePlanYaml, planFromYaml } from '../../core/plan/parse-plan-yaml.ts';
 import { validatePlan } from '../../core/plan/validate-plan.ts';
+import { thrownInputError } from '../helpers/thrown-input-error.ts';
 
 const fixture = (name: string) => readFile(new URL(`../fixtures/plans/${name}`, import.meta.url), 'utf8');
 
@@ -10,16 +10,6 @@ function problemsOf(text: string): string[] {
   const result = parsePlanYaml(text);
   if (result.ok) throw new Error('expected the YAML to be refused');
   return result.problems;
-}
-
-function thrown(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
 }
 
 describe('parsePlanYaml', () => {
@@ -114,7 +104,7 @@ describe('parsePlanYaml', () => {
 
     it('treats `__proto__` as an unknown key and pollutes no prototype', async () => {
       const text = await fixture('proto-pollution.yml');
-      expect(thrown(() => planFromYaml(text)).problems).toEqual([
+      expect(thrownInputError(() => planFromYaml(text)).problems).toEqual([
         'task #1 (`api`): `__proto__` is not a known key; remove it (known keys: id, title, prompt, depends_on, files, estimate)',
         'task #1 (`api`): `constructor` is not a known key; remove it (known keys: id, title, prompt, depends_on, files, estimate)',
       ]);
@@ -125,12 +115,12 @@ describe('parsePlanYaml', () => {
 
 describe('planFromYaml', () => {
   it('throws one InputError for syntax problems', () => {
-    const error = thrown(() => planFromYaml('tasks: [\n'));
+    const error = thrownInputError(() => planFromYaml('tasks: [\n'));
     expect(error.message).toMatch(/^the plan is not valid YAML\n {2}- plan YAML line \d+, column \d+: /);
   });
 
   it('throws one InputError listing every plan problem', () => {
-    const error = thrown(() => planFromYaml('tasks:\n  - id: a\n    title: A\n    prompt: ""\n'));
+    const error = thrownInputError(() => planFromYaml('tasks:\n  - id: a\n    title: A\n    prompt: ""\n'));
     expect(error.problems).toEqual([
       'task #1 (`a`): `prompt` is empty; write the instruction the agent should follow',
     ]);
@@ -139,10 +129,10 @@ describe('planFromYaml', () => {
   describe('with the 300-task fixture', () => {
     it('refuses it under the default limit and under GitHub’s matrix limit', async () => {
       const text = await fixture('three-hundred-tasks.yml');
-      expect(thrown(() => planFromYaml(text)).problems).toEqual([
+      expect(thrownInputError(() => planFromYaml(text)).problems).toEqual([
         'the plan has 300 tasks, more than the limit of 20; merge related tasks or raise `max_tasks` in .github/claude-cluster.yml (at most 256)',
       ]);
-      expect(thrown(() => planFromYaml(text, { maxTasks: 1000 })).problems).toEqual([
+      expect(thrownInputError(() => planFromYaml(text, { maxTasks: 1000 })).problems).toEqual([
         "the plan has 300 tasks, more than the limit of 256; merge related tasks (256 is GitHub's matrix limit)",
       ]);
     });
@@ -151,7 +141,7 @@ describe('planFromYaml', () => {
   describe('with the cycle fixture', () => {
     it('names the cycle and leaves the independent task alone', async () => {
       const text = await fixture('cycle.yml');
-      expect(thrown(() => planFromYaml(text)).problems).toEqual([
+      expect(thrownInputError(() => planFromYaml(text)).problems).toEqual([
         'dependency cycle `a → c → b → a` (each task depends on the next); remove one of these dependencies so the tasks can run in order',
       ]);
     });

@@ -1,20 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../core/errors/errors.ts';
 import { readIssuePlan } from '../../core/plan/read-issue-plan.ts';
+import { thrownInputError } from '../helpers/thrown-input-error.ts';
 
 const issue = (name: string) =>
   readFile(new URL(`../fixtures/plans/issues/${name}`, import.meta.url), 'utf8');
-
-function thrown(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 /** The tasks of a plan found in the issue, as [id, title, prompt]. */
 function tasksOf(markdown: string) {
@@ -80,13 +70,13 @@ describe('readIssuePlan', () => {
 
     it('refuses two plan blocks, naming their lines', async () => {
       const markdown = await issue('two-blocks.md');
-      expect(thrown(() => readIssuePlan(markdown)).problems).toEqual([
+      expect(thrownInputError(() => readIssuePlan(markdown)).problems).toEqual([
         'the issue has 2 `cluster` blocks (lines 3 and 12); keep exactly one',
       ]);
     });
 
     it('reports YAML syntax errors inside the block with their line and column', () => {
-      const error = thrown(() => readIssuePlan('```cluster\ntasks: [\n```\n'));
+      const error = thrownInputError(() => readIssuePlan('```cluster\ntasks: [\n```\n'));
       expect(error.message).toMatch(/^the `cluster` block of the issue \(line 1\) is not valid YAML\n/);
       expect(error.problems[0]).toMatch(/^plan YAML line \d+, column \d+: /);
     });
@@ -94,7 +84,7 @@ describe('readIssuePlan', () => {
     it('reports every plan problem of the block', () => {
       const markdown =
         '```cluster\ntasks:\n  - id: a\n    title: A\n    prompt: ""\n    depends_on: [b]\n```\n';
-      expect(thrown(() => readIssuePlan(markdown)).problems).toEqual([
+      expect(thrownInputError(() => readIssuePlan(markdown)).problems).toEqual([
         'task #1 (`a`): `prompt` is empty; write the instruction the agent should follow',
         'task #1 (`a`) depends on `b`, which is not in the plan; add that task or remove the dependency',
       ]);
@@ -103,7 +93,7 @@ describe('readIssuePlan', () => {
     it('applies maxTasks to the block', () => {
       const tasks = ['a', 'b', 'c'].map((id) => `  - {id: ${id}, title: ${id}, prompt: do ${id}}`).join('\n');
       const markdown = `\`\`\`cluster\ntasks:\n${tasks}\n\`\`\`\n`;
-      expect(thrown(() => readIssuePlan(markdown, { maxTasks: 2 })).problems[0]).toMatch(
+      expect(thrownInputError(() => readIssuePlan(markdown, { maxTasks: 2 })).problems[0]).toMatch(
         /^the plan has 3 tasks, more than the limit of 2;/,
       );
     });
@@ -169,7 +159,7 @@ describe('readIssuePlan', () => {
 
     it('refuses a task list the plan checks reject, such as too many items', () => {
       const markdown = Array.from({ length: 21 }, (_, i) => `- [ ] Task ${i}`).join('\n');
-      expect(thrown(() => readIssuePlan(markdown)).problems).toEqual([
+      expect(thrownInputError(() => readIssuePlan(markdown)).problems).toEqual([
         'the plan has 21 tasks, more than the limit of 20; merge related tasks or raise `max_tasks` in .github/claude-cluster.yml (at most 256)',
       ]);
     });

@@ -182,6 +182,25 @@ describe('runCluster', () => {
     });
   });
 
+  describe('when the run budget is spent', () => {
+    it('starts no further task and skips the rest with the reason', async () => {
+      const { report } = await runWithStub(
+        repo,
+        [
+          { id: 'one', prompt: '@cost 0.6\n@write one.txt = 1' },
+          { id: 'two', prompt: '@cost 0.6\n@write two.txt = 2', depends_on: ['one'] },
+          { id: 'three', prompt: '@cost 0.6\n@write three.txt = 3', depends_on: ['two'] },
+        ],
+        { budget: { per_task_usd: 1, per_run_usd: 1 } },
+      );
+      expect(report.tasks.map((task) => task.state)).toEqual(['integrated', 'integrated', 'skipped']);
+      expect(outcome(report, 'one').costUsd).toBe(0.6);
+      expect(outcome(report, 'three').reason).toBe(
+        "the run's budget of $1 was spent before this task started",
+      );
+    });
+  });
+
   describe('when the run is cancelled', () => {
     it('stops the running agents, records them and skips the rest, removing every worktree', async () => {
       const controller = new AbortController();

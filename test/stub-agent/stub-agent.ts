@@ -12,6 +12,7 @@
  *   @child-sleep <seconds>          spawn a `sleep` child process and wait for it (process-group tests)
  *   @print <text>                   print to stdout
  *   @fail <message>                 exit 1 after the edits so far, message on stderr
+ *   @cost <usd>                     report this cost in the final cluster_result line
  * Plan mode prints the first ```stub-plan block of the prompt inside a ```cluster fence (the ```stub-plan-retry block
  * instead when the prompt carries PLAN-FEEDBACK). Resolve mode replaces every conflict region in the unmerged files with
  * ours then theirs; `@resolve-fail` in the prompt makes it exit 1 instead.
@@ -23,8 +24,12 @@ import { dirname, resolve } from 'node:path';
 const prompt = readFileSync(0, 'utf8');
 const mode = process.env.CLUSTER_MODE ?? 'task';
 
+const reportedCost = Number(/^@cost\s+([0-9.]+)\s*$/m.exec(prompt)?.[1] ?? 0);
+
 function finish(summary: string, code = 0): never {
-  process.stdout.write(`${JSON.stringify({ cluster_result: { summary, cost_usd: 0, turns: 1 } })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ cluster_result: { summary, cost_usd: reportedCost, turns: 1 } })}\n`,
+  );
   process.exit(code);
 }
 
