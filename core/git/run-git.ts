@@ -26,7 +26,8 @@ export interface GitResult {
  */
 export function runGit(args: string[], options: GitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
+    // No automatic gc or maintenance in the middle of a run: it would race the run's own writes and stall it.
+    const child = spawn('git', ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false', ...args], {
       cwd: options.cwd,
       // Prompts would hang a headless run; locale fixed so nothing depends on translated output.
       env: { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
