@@ -187,8 +187,7 @@ export class RunExecution {
   async #runTaskSteps(task: Task, releaseSlot: () => void): Promise<TaskStatus> {
     this.#setState(task, 'running');
     const agentRuns: AgentRunResult[] = [];
-    const first = await this.#attempt(task, this.#branches.task(task.id), agentRuns);
-    releaseSlot();
+    const first = await this.#attempt(task, this.#branches.task(task.id), agentRuns, releaseSlot);
     const facts = this.#facts(task, this.#branches.task(task.id), first, agentRuns, 1);
     if (!first.agent.ok) {
       return this.#integrationLock(() =>
@@ -224,7 +223,12 @@ export class RunExecution {
     return 'merged' in again ? again.merged : 'conflicted';
   }
 
-  async #attempt(task: Task, branch: string, agentRuns: AgentRunResult[]): Promise<TaskAttemptResult> {
+  async #attempt(
+    task: Task,
+    branch: string,
+    agentRuns: AgentRunResult[],
+    onAgentDone?: () => void,
+  ): Promise<TaskAttemptResult> {
     const { config, runId } = this.#options;
     const start = await branchHead(this.#target.repoDir, this.#branches.integration);
     const dependencies = task.depends_on.map((id) => ({
@@ -255,6 +259,7 @@ export class RunExecution {
       },
       env: this.#target.env,
       commitMessage: (agent) => taskCommitMessage(runId, task, agent),
+      onAgentDone,
     });
     agentRuns.push(result.agent);
     this.#spentUsd += result.agent.costUsd ?? 0;

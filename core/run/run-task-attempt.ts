@@ -18,6 +18,8 @@ export interface TaskAttemptInput {
   env: NodeJS.ProcessEnv;
   /** Message of the commit holding the agent's work. */
   commitMessage: (result: AgentRunResult) => string;
+  /** Called as soon as the agent has exited, before its work is committed. */
+  onAgentDone?: () => void;
 }
 
 /** The attempt's outcome: the agent's result and what is on the branch. */
@@ -38,6 +40,7 @@ export async function runTaskAttempt(input: TaskAttemptInput): Promise<TaskAttem
   await input.worktrees.addOnNewBranch(dir, input.branch, input.startCommit);
   try {
     const agent = await input.agent.run({ ...input.agentInput, mode: 'task', cwd: dir });
+    input.onAgentDone?.();
     await runGit(['add', '-A'], { cwd: dir });
     // Index against the start commit: everything the task changed, including commits the agent made itself.
     const diff = await runGit(['diff', '--cached', '--name-only', '-z', input.startCommit], { cwd: dir });
