@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { commitIdentityEnv } from '../core/git/commit-identity.ts';
+import { localBranchStore } from '../core/integrate/branch-store.ts';
 import { integrateTaskCommit } from '../core/integrate/integrate-task-commit.ts';
 import { formatLedgerMessage } from '../core/integrate/ledger-format.ts';
 
@@ -82,7 +83,11 @@ export async function runIntegrationBench(
     git('checkout', '--quiet', 'main');
 
     git('branch', 'engine', base);
-    const target = { repoDir: dir, integrationBranch: 'engine', env: await commitIdentityEnv(dir) };
+    const target = {
+      store: localBranchStore(dir),
+      integrationBranch: 'engine',
+      env: await commitIdentityEnv(dir),
+    };
     const engineStart = performance.now();
     for (let b = 0; b < branches; b++) {
       const message = formatLedgerMessage(`Integrate task t${b}`, {

@@ -1,16 +1,18 @@
 import { runGit } from '../git/run-git.ts';
+import type { BranchStore } from './branch-store.ts';
 import { formatLedgerMessage, type LedgerEntryInput } from './ledger-format.ts';
-import { branchHead, compareAndSwapBranch } from './update-branch.ts';
 
 /** Where and as whom ledger commits are written. */
 export interface LedgerTarget {
-  repoDir: string;
+  /** Where the integration branch lives: the local repository, or origin for matrix jobs. */
+  store: BranchStore;
   integrationBranch: string;
   /** Commit identity environment (see `commitIdentityEnv`). */
   env: NodeJS.ProcessEnv;
 }
 
-const MAX_ATTEMPTS = 20;
+/** Attempts before giving up on a branch that keeps moving; each loss means another writer made progress. */
+export const MAX_PUBLISH_ATTEMPTS = 20;
 
 /**
  * Appends an empty ledger commit (same tree as the branch head) to the integration branch. Used for outcomes that
@@ -28,27 +30,23 @@ export async function appendLedgerEntry(
 
 /** Appends an empty commit with an already formatted ledger message; see `appendLedgerEntry`. */
 export async function appendLedgerMessage(target: LedgerTarget, message: string): Promise<string> {
-  const reason = message.split('\n', 1)[0]!;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const head = await branchHead(target.repoDir, target.integrationBranch);
+  const reason = `cluster: ${message.split('\n', 1)[0]!}`;
+  for (let attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
+    const head = await target.store.head(target.integrationBranch);
     if (head === undefined) {
       throw new Error(
         `integration branch \`${target.integrationBranch}\` does not exist; the run was not started`,
       );
     }
     const { stdout } = await runGit(['commit-tree', `${head}^{tree}`, '-p', head, '-F', '-'], {
-      cwd: target.repoDir,
+      cwd: target.store.repoDir,
       env: target.env,
       input: message,
     });
     const commit = stdout.trim();
-    if (
-      await compareAndSwapBranch(target.repoDir, target.integrationBranch, commit, head, `cluster: ${reason}`)
-    ) {
-      return commit;
-    }
+    if (await target.store.compareAndSwap(target.integrationBranch, commit, head, reason)) return commit;
   }
   throw new Error(
-    `could not append to \`${target.integrationBranch}\`: it kept moving under ${MAX_ATTEMPTS} attempts; is another run using it?`,
+    `could not append to \`${target.integrationBranch}\` on ${target.store.label}: it kept moving under ${MAX_PUBLISH_ATTEMPTS} attempts; is another run using it?`,
   );
 }

@@ -1,14 +1,11 @@
 import { runGit } from '../git/run-git.ts';
-import { appendLedgerMessage, type LedgerTarget } from './append-ledger-entry.ts';
+import { appendLedgerMessage, type LedgerTarget, MAX_PUBLISH_ATTEMPTS } from './append-ledger-entry.ts';
 import { type MergeAttempt, type MergeLabels, tryMergeTaskCommit } from './merge-task-branch.ts';
-import { branchHead, compareAndSwapBranch } from './update-branch.ts';
 
 /** Outcome of integrating one task commit. */
 export type IntegrationResult =
   | { merged: true; commit: string }
   | { merged: false; conflict: Extract<MergeAttempt, { clean: false }> };
-
-const MAX_ATTEMPTS = 20;
 
 /**
  * Merges a task's commit into the integration branch as one merge commit carrying the ledger `message`. Real git,
@@ -24,34 +21,27 @@ export async function integrateTaskCommit(
   options: { unchanged?: boolean } = {},
 ): Promise<IntegrationResult> {
   if (options.unchanged) return { merged: true, commit: await appendLedgerMessage(target, message) };
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const head = await branchHead(target.repoDir, target.integrationBranch);
+  const { store } = target;
+  for (let attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
+    const head = await store.head(target.integrationBranch);
     if (head === undefined) {
       throw new Error(
         `integration branch \`${target.integrationBranch}\` does not exist; the run was not started`,
       );
     }
-    const merge = await tryMergeTaskCommit(target.repoDir, head, taskCommit, labels);
+    const merge = await tryMergeTaskCommit(store.repoDir, head, taskCommit, labels);
     if (!merge.clean) return { merged: false, conflict: merge };
     const { stdout } = await runGit(['commit-tree', merge.tree, '-p', head, '-p', taskCommit, '-F', '-'], {
-      cwd: target.repoDir,
+      cwd: store.repoDir,
       env: target.env,
       input: message,
     });
     const commit = stdout.trim();
-    if (
-      await compareAndSwapBranch(
-        target.repoDir,
-        target.integrationBranch,
-        commit,
-        head,
-        `cluster: integrate ${labels.task}`,
-      )
-    ) {
+    const reason = `cluster: integrate ${labels.task}`;
+    if (await store.compareAndSwap(target.integrationBranch, commit, head, reason))
       return { merged: true, commit };
-    }
   }
   throw new Error(
-    `could not integrate \`${labels.task}\`: \`${target.integrationBranch}\` kept moving under ${MAX_ATTEMPTS} attempts`,
+    `could not integrate \`${labels.task}\`: \`${target.integrationBranch}\` on ${store.label} kept moving under ${MAX_PUBLISH_ATTEMPTS} attempts`,
   );
 }

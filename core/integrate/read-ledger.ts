@@ -5,32 +5,19 @@ import { type LedgerEntry, parseLedgerMessage } from './ledger-format.ts';
 export type LedgerRecord = LedgerEntry & { ledgerCommit: string };
 
 /**
- * Reads a run's ledger from its integration branch: the first-parent history back to the run's start entry, oldest
- * first. Commits of other runs or of the base are not entries. An integration branch that does not exist yet has an
- * empty ledger.
+ * Reads a run's ledger from its integration branch head `tip` (a commit present in `repoDir`): the first-parent
+ * history back to the run's start entry, oldest first. Commits of other runs or of the base are not entries. No tip
+ * (the branch does not exist yet) is an empty ledger.
  */
 export async function readLedger(
   repoDir: string,
-  integrationBranch: string,
+  tip: string | undefined,
   runId: string,
 ): Promise<LedgerRecord[]> {
-  const exists = await runGit(
-    ['rev-parse', '--verify', '--quiet', `refs/heads/${integrationBranch}^{commit}`],
-    {
-      cwd: repoDir,
-      okExitCodes: [1],
-    },
-  );
-  if (exists.exitCode !== 0) return [];
-  // Only commits naming this run are read; the start entry ends the walk so old history is never parsed.
+  if (tip === undefined) return [];
+  // Only commits naming this run are read; the start entry ends the parse, so old history is never parsed.
   const { stdout } = await runGit(
-    [
-      'log',
-      '--first-parent',
-      '--format=%H%x1f%B%x1e',
-      `--grep=^Cluster-Run: ${escapeGrep(runId)}$`,
-      `refs/heads/${integrationBranch}`,
-    ],
+    ['log', '--first-parent', '--format=%H%x1f%B%x1e', `--grep=^Cluster-Run: ${escapeGrep(runId)}$`, tip],
     { cwd: repoDir },
   );
   const records: LedgerRecord[] = [];

@@ -5,7 +5,6 @@ import { runGit } from '../git/run-git.ts';
 import type { WorktreeSet } from '../git/worktrees.ts';
 import type { LedgerTarget } from './append-ledger-entry.ts';
 import { hasConflictMarkers } from './conflict-excerpt.ts';
-import { compareAndSwapBranch } from './update-branch.ts';
 
 /** One conflict resolution by an agent. */
 export interface ResolveConflictInput {
@@ -81,8 +80,7 @@ export async function resolveConflictWithAgent(input: ResolveConflictInput): Pro
       },
     );
     const commit = stdout.trim();
-    const published = await compareAndSwapBranch(
-      target.repoDir,
+    const published = await target.store.compareAndSwap(
       target.integrationBranch,
       commit,
       input.head,

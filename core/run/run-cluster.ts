@@ -7,8 +7,9 @@ import { commitIdentityEnv } from '../git/commit-identity.ts';
 import { WorktreeSet } from '../git/worktrees.ts';
 import { appendLedgerEntry, type LedgerTarget } from '../integrate/append-ledger-entry.ts';
 import { runBranches } from '../integrate/branch-names.ts';
+import { localBranchStore } from '../integrate/branch-store.ts';
 import { readLedger } from '../integrate/read-ledger.ts';
-import { branchHead, createBranchIfAbsent } from '../integrate/update-branch.ts';
+import { startIntegrationBranch } from '../integrate/start-integration-branch.ts';
 import type { Logger } from '../log/create-logger.ts';
 import type { Plan } from '../plan/plan-schema.ts';
 import type { RunReport, TaskState } from '../report/report-model.ts';
@@ -64,29 +65,31 @@ export async function runCluster(input: RunClusterOptions): Promise<RunReport> {
   await options.agent.preflight();
 
   const env = await commitIdentityEnv(repo.repoDir);
-  const target: LedgerTarget = { repoDir: repo.repoDir, integrationBranch: branches.integration, env };
+  const target: LedgerTarget = {
+    store: localBranchStore(repo.repoDir),
+    integrationBranch: branches.integration,
+    env,
+  };
   const ownWorkDir = options.workDir === undefined;
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), `claude-cluster-${runId}-`)));
   const worktrees = new WorktreeSet(repo.repoDir);
   const live = new Map<string, TaskState>();
   try {
-    if (
-      !(await createBranchIfAbsent(
-        repo.repoDir,
-        branches.integration,
-        repo.baseCommit,
-        `cluster: start ${runId}`,
-      ))
-    ) {
+    const start = await startIntegrationBranch(
+      target,
+      repo.baseCommit,
+      `Start run ${runId}: ${options.title}`,
+      {
+        event: 'start',
+        run: runId,
+        base: options.base,
+        baseCommit: repo.baseCommit,
+        title: options.title,
+      },
+    );
+    if (!start.created) {
       throw new Error(`integration branch \`${branches.integration}\` appeared while the run was starting`);
     }
-    await appendLedgerEntry(target, `Start run ${runId}: ${options.title}`, {
-      event: 'start',
-      run: runId,
-      base: options.base,
-      baseCommit: repo.baseCommit,
-      title: options.title,
-    });
     options.onEvent?.({
       type: 'run-started',
       runId,
@@ -101,13 +104,14 @@ export async function runCluster(input: RunClusterOptions): Promise<RunReport> {
     if (ownWorkDir) await rm(workDir, { recursive: true, force: true });
     options.onEvent?.({ type: 'run-finished', runId });
   }
-  const ledger = await readLedger(repo.repoDir, branches.integration, runId);
+  const integrationCommit = await target.store.head(branches.integration);
+  const ledger = await readLedger(repo.repoDir, integrationCommit, runId);
   return buildRunReport(ledger, {
     runId,
     plan,
     base: options.base,
     integrationBranch: branches.integration,
-    integrationCommit: await branchHead(repo.repoDir, branches.integration),
+    integrationCommit,
     taskBranch: branches.task,
     liveStates: live,
   });

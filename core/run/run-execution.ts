@@ -5,7 +5,6 @@ import { buildTaskPrompt } from '../agent/build-task-prompt.ts';
 import type { WorktreeSet } from '../git/worktrees.ts';
 import { appendLedgerEntry, type LedgerTarget } from '../integrate/append-ledger-entry.ts';
 import type { RunBranches } from '../integrate/branch-names.ts';
-import { branchHead } from '../integrate/update-branch.ts';
 import type { Task } from '../plan/plan-schema.ts';
 import type { TaskState, TaskStatus } from '../report/report-model.ts';
 import { createScheduler, type Scheduler } from '../schedule/schedule-tasks.ts';
@@ -96,7 +95,7 @@ export class RunExecution {
   /** Runs the verify command on the integration branch and records the result in the ledger. */
   async verify(command: string): Promise<void> {
     this.#options.onEvent?.({ type: 'verify', state: 'running', detail: command });
-    const head = await branchHead(this.#target.repoDir, this.#branches.integration);
+    const head = await this.#target.store.head(this.#branches.integration);
     const result = await runVerify({
       worktrees: this.#worktrees,
       workDir: this.#workDir,
@@ -230,14 +229,14 @@ export class RunExecution {
     onAgentDone?: () => void,
   ): Promise<TaskAttemptResult> {
     const { config, runId } = this.#options;
-    const start = await branchHead(this.#target.repoDir, this.#branches.integration);
+    const start = await this.#target.store.head(this.#branches.integration);
     const dependencies = task.depends_on.map((id) => ({
       id,
       title: this.#tasks.get(id)?.title ?? id,
       summary: this.#summaries.get(id),
     }));
     const result = await runTaskAttempt({
-      repoDir: this.#target.repoDir,
+      repoDir: this.#target.store.repoDir,
       worktrees: this.#worktrees,
       dir: join(this.#workDir, branch.split('/').slice(-2).join('-')),
       branch,

@@ -1,0 +1,76 @@
+import { runGit } from '../git/run-git.ts';
+import type { BranchStore } from './branch-store.ts';
+
+/** Options of a store on a git remote. */
+export interface RemoteBranchStoreOptions {
+  /** A clone (e.g. the Actions workspace) whose `remote` is the shared repository. */
+  repoDir: string;
+  remote: string;
+  /** Environment for git (credentials helpers, identity). */
+  env?: NodeJS.ProcessEnv;
+  /** Refuses a push outside what this run may write; throws to refuse. */
+  guardPush: (remote: string, branch: string) => void;
+}
+
+/** Where fetched remote heads are kept, apart from the user's own refs. */
+const PRIVATE_PREFIX = 'refs/cluster-remote';
+
+/**
+ * Branches on a git remote, moved with `git push --force-with-lease=<ref>:<expected>`: the server applies the push
+ * only if the branch is still where this job last saw it, which makes concurrent matrix jobs safe. Reads fetch the
+ * branch into a private ref of the local clone so merges can be computed locally.
+ */
+export function remoteBranchStore(options: RemoteBranchStoreOptions): BranchStore {
+  const { repoDir, remote, env } = options;
+  const privateRef = (branch: string) => `${PRIVATE_PREFIX}/${remote}/${branch}`;
+  return {
+    repoDir,
+    label: remote,
+    async head(branch) {
+      const fetch = await runGit(
+        ['fetch', '--no-tags', '--quiet', remote, `+refs/heads/${branch}:${privateRef(branch)}`],
+        { cwd: repoDir, env, okExitCodes: [1, 128] },
+      );
+      if (fetch.exitCode === 0) {
+        return (await runGit(['rev-parse', privateRef(branch)], { cwd: repoDir, env })).stdout.trim();
+      }
+      // `ls-remote --exit-code` exits 2 when no ref matches: the branch does not exist (not a network failure).
+      const listed = await runGit(['ls-remote', '--exit-code', remote, `refs/heads/${branch}`], {
+        cwd: repoDir,
+        env,
+        okExitCodes: [2],
+      });
+      if (listed.exitCode === 2) {
+        await runGit(['update-ref', '-d', privateRef(branch)], { cwd: repoDir, env, okExitCodes: [1] });
+        return undefined;
+      }
+      throw new Error(
+        `cannot fetch \`${branch}\` from ${remote} although it exists: ${fetch.stderr.trim() || 'no output'}; check the token's contents permission`,
+      );
+    },
+    async compareAndSwap(branch, next, expected, reason) {
+      options.guardPush(remote, branch);
+      const lease = `--force-with-lease=refs/heads/${branch}:${expected ?? ''}`;
+      const push = await runGit(
+        ['push', '--porcelain', '--no-verify', lease, remote, `${next}:refs/heads/${branch}`],
+        {
+          cwd: repoDir,
+          env: { ...env, GIT_REFLOG_ACTION: reason },
+          okExitCodes: [1],
+        },
+      );
+      if (push.exitCode === 0) {
+        await runGit(['update-ref', privateRef(branch), next], { cwd: repoDir, env });
+        return true;
+      }
+      // Porcelain output is `<flag>\t<from>:<to>\t<summary>`; `!` + `[rejected]` is the lease failing (someone moved the
+      // branch), while `[remote rejected]` is the server refusing (protection rules, hooks): that one is an error.
+      const line = push.stdout.split('\n').find((candidate) => candidate.includes(`:refs/heads/${branch}\t`));
+      const [flag, , summary = ''] = line?.split('\t') ?? [];
+      if (flag === '!' && summary.startsWith('[rejected]')) return false;
+      throw new Error(
+        `pushing \`${branch}\` to ${remote} failed: ${push.stderr.trim() || push.stdout.trim() || 'no output'}; check that the token may push to this repository`,
+      );
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { runGit } from '../git/run-git.ts';
+import type { LedgerTarget } from './append-ledger-entry.ts';
+import { formatLedgerMessage, type LedgerEntryInput } from './ledger-format.ts';
+
+/**
+ * Creates the integration branch at a start entry on top of the base commit, in one compare-and-swap: the branch
+ * never exists without its start entry, and when two jobs race to start a run exactly one creates it. Returns the
+ * branch head and whether this call created it.
+ */
+export async function startIntegrationBranch(
+  target: LedgerTarget,
+  baseCommit: string,
+  subject: string,
+  entry: Extract<LedgerEntryInput, { event: 'start' }>,
+): Promise<{ head: string; created: boolean }> {
+  const existing = await target.store.head(target.integrationBranch);
+  if (existing !== undefined) return { head: existing, created: false };
+  const { stdout } = await runGit(['commit-tree', `${baseCommit}^{tree}`, '-p', baseCommit, '-F', '-'], {
+    cwd: target.store.repoDir,
+    env: target.env,
+    input: formatLedgerMessage(subject, entry),
+  });
+  const commit = stdout.trim();
+  if (await target.store.compareAndSwap(target.integrationBranch, commit, undefined, `cluster: ${subject}`)) {
+    return { head: commit, created: true };
+  }
+  const head = await target.store.head(target.integrationBranch);
+  if (head === undefined) {
+    throw new Error(
+      `integration branch \`${target.integrationBranch}\` could not be created on ${target.store.label}`,
+    );
+  }
+  return { head, created: false };
+}
