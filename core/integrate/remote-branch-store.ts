@@ -23,7 +23,7 @@ const PRIVATE_PREFIX = 'refs/cluster-remote';
 export function remoteBranchStore(options: RemoteBranchStoreOptions): BranchStore {
   const { repoDir, remote, env } = options;
   const privateRef = (branch: string) => `${PRIVATE_PREFIX}/${remote}/${branch}`;
-  return {
+  const store: BranchStore = {
     repoDir,
     label: remote,
     async head(branch) {
@@ -63,14 +63,14 @@ export function remoteBranchStore(options: RemoteBranchStoreOptions): BranchStor
         await runGit(['update-ref', privateRef(branch), next], { cwd: repoDir, env });
         return true;
       }
-      // Porcelain output is `<flag>\t<from>:<to>\t<summary>`; `!` + `[rejected]` is the lease failing (someone moved the
-      // branch), while `[remote rejected]` is the server refusing (protection rules, hooks): that one is an error.
-      const line = push.stdout.split('\n').find((candidate) => candidate.includes(`:refs/heads/${branch}\t`));
-      const [flag, , summary = ''] = line?.split('\t') ?? [];
-      if (flag === '!' && summary.startsWith('[rejected]')) return false;
+      // The push was refused. If the branch is no longer where we expected, another job moved (or created) it first:
+      // the lease did its job and the caller retries. If it is still there, the server refused us for another reason
+      // (protection rules, hooks, permissions): that is an error.
+      if ((await store.head(branch)) !== expected) return false;
       throw new Error(
         `pushing \`${branch}\` to ${remote} failed: ${push.stderr.trim() || push.stdout.trim() || 'no output'}; check that the token may push to this repository`,
       );
     },
   };
+  return store;
 }

@@ -237,7 +237,7 @@ export class RunExecution {
     }));
     const result = await runTaskAttempt({
       repoDir: this.#target.store.repoDir,
-      worktrees: this.#worktrees,
+      workspace: { kind: 'worktree', worktrees: this.#worktrees },
       dir: join(this.#workDir, branch.split('/').slice(-2).join('-')),
       branch,
       startCommit: start!,

@@ -5,8 +5,11 @@ import type { WorktreeSet } from '../git/worktrees.ts';
 /** One run of a task's agent on its own branch. */
 export interface TaskAttemptInput {
   repoDir: string;
-  worktrees: WorktreeSet;
-  /** Where the task's worktree goes. */
+  /**
+   * Where the agent works: a new worktree at `dir` (local runs, many tasks at once), or the checkout at `dir` itself
+   * (an Actions job, whose setup steps prepared that checkout; it must be clean).
+   */
+  workspace: { kind: 'worktree'; worktrees: WorktreeSet } | { kind: 'checkout' };
   dir: string;
   /** The task branch, created here from `startCommit`. */
   branch: string;
@@ -32,12 +35,15 @@ export interface TaskAttemptResult {
 }
 
 /**
- * Creates the task's branch and worktree, runs the agent there, and commits whatever it changed, also when the agent
- * failed or timed out: partial work is kept on the branch. The worktree is removed afterwards; the branch stays.
+ * Creates the task's branch (in a new worktree or the given checkout), runs the agent there, and commits whatever it
+ * changed, also when the agent failed or timed out: partial work is kept on the branch. A worktree is removed
+ * afterwards; the branch stays.
  */
 export async function runTaskAttempt(input: TaskAttemptInput): Promise<TaskAttemptResult> {
-  const { dir, env } = input;
-  await input.worktrees.addOnNewBranch(dir, input.branch, input.startCommit);
+  const { dir, env, workspace } = input;
+  if (workspace.kind === 'worktree')
+    await workspace.worktrees.addOnNewBranch(dir, input.branch, input.startCommit);
+  else await runGit(['checkout', '--quiet', '-B', input.branch, input.startCommit], { cwd: dir });
   try {
     const agent = await input.agent.run({ ...input.agentInput, mode: 'task', cwd: dir });
     input.onAgentDone?.();
@@ -64,6 +70,6 @@ export async function runTaskAttempt(input: TaskAttemptInput): Promise<TaskAttem
       await runGit(['update-ref', `refs/heads/${input.branch}`, head], { cwd: input.repoDir });
     return { agent, head, files };
   } finally {
-    await input.worktrees.remove(dir);
+    if (workspace.kind === 'worktree') await workspace.worktrees.remove(dir);
   }
 }

@@ -1,0 +1,266 @@
+import { join } from 'node:path';
+import type { Agent } from '../agent/agent-contract.ts';
+import { buildTaskPrompt } from '../agent/build-task-prompt.ts';
+import type { Config } from '../config/config-schema.ts';
+import { InputError } from '../errors/errors.ts';
+import { commitIdentityEnv } from '../git/commit-identity.ts';
+import { WorktreeSet } from '../git/worktrees.ts';
+import { appendLedgerEntry, type LedgerTarget } from '../integrate/append-ledger-entry.ts';
+import { runBranches } from '../integrate/branch-names.ts';
+import type { BranchStore } from '../integrate/branch-store.ts';
+import { publishTaskBranch } from '../integrate/publish-task-branch.ts';
+import { type LedgerRecord, readLedger } from '../integrate/read-ledger.ts';
+import { startIntegrationBranch } from '../integrate/start-integration-branch.ts';
+import type { Task } from '../plan/plan-schema.ts';
+import type { RunReport, TaskStatus, VerifyResult } from '../report/report-model.ts';
+import { buildRunReport } from './build-run-report.ts';
+import { type IntegrateContext, type IntegrationStep, integrateAttempt } from './integrate-attempt.ts';
+import {
+  type TaskEntryFields,
+  type TaskFacts,
+  taskCommitMessage,
+  taskLedgerEntry,
+  taskLedgerSubject,
+} from './record-task-outcome.ts';
+import { runTaskAttempt, type TaskAttemptResult } from './run-task-attempt.ts';
+import { runVerify } from './run-verify.ts';
+
+/** One task of a run, executed by one job (a matrix entry) against a shared remote. */
+export interface RunSingleTaskOptions {
+  /** The job's checkout (clean), where the agent works; its remote holds the run's branches. */
+  checkoutDir: string;
+  /** The shared branches (origin). */
+  store: BranchStore;
+  runId: string;
+  task: Task;
+  /** Base branch the integration branch starts from when this job is the first to need it. */
+  base: string;
+  title: string;
+  issueBody?: string;
+  config: Config;
+  agent: Agent;
+  /** Scratch directory for worktrees (conflict resolution, verify). */
+  workDir: string;
+  signal?: AbortSignal;
+}
+
+/** What one task job did; the report is rebuilt from the ledger after the job's last write. */
+export interface SingleTaskResult {
+  status: TaskStatus;
+  branch: string;
+  commit?: string;
+  /** The task's work is on the integration branch. */
+  integrated: boolean;
+  /** The ledger already held a landed entry for this task: nothing was run again. */
+  alreadyDone: boolean;
+  report: RunReport;
+  verify?: VerifyResult;
+}
+
+/**
+ * Runs one task the way a matrix job does: makes sure the run's integration branch exists on the remote (created
+ * at its start entry from the base by whichever job comes first), runs the agent in the checkout on the task branch
+ * cut from the integration branch as it stands, pushes the task branch even when the agent failed, then integrates
+ * with compare-and-swap pushes (a rejected push means another job landed first: merge again and retry). Conflicts
+ * follow `on_conflict`. Re-running a task whose work already landed does nothing.
+ */
+export async function runSingleTask(options: RunSingleTaskOptions): Promise<SingleTaskResult> {
+  const { store, task, config, runId, checkoutDir } = options;
+  const branches = runBranches(config.branch_prefix, runId);
+  const target: LedgerTarget = {
+    store,
+    integrationBranch: branches.integration,
+    env: await commitIdentityEnv(checkoutDir),
+  };
+  const head = await ensureIntegrationBranch(target, options);
+  const ledger = await readLedger(store.repoDir, head, runId);
+  const landed = ledger.findLast((entry) => entry.event === 'task' && entry.task === task.id);
+  if (landed?.event === 'task' && (landed.status === 'integrated' || landed.status === 'resolved')) {
+    return finish(options, {
+      status: landed.status,
+      branch: landed.branch,
+      commit: landed.commit,
+      alreadyDone: true,
+    });
+  }
+
+  const worktrees = new WorktreeSet(checkoutDir);
+  const agentRuns: TaskFacts['agentRuns'] = [];
+  const attempt = async (branch: string): Promise<TaskFacts> => {
+    const start = (await store.head(branches.integration))!;
+    const result: TaskAttemptResult = await runTaskAttempt({
+      repoDir: checkoutDir,
+      workspace: { kind: 'checkout' },
+      dir: checkoutDir,
+      branch,
+      startCommit: start,
+      agent: options.agent,
+      agentInput: {
+        prompt: buildTaskPrompt({
+          task,
+          issueTitle: options.title,
+          issueBody: options.issueBody,
+          dependencies: dependencyNotes(task, await readLedger(store.repoDir, start, runId)),
+        }),
+        runId,
+        taskId: task.id,
+        taskTitle: task.title,
+        timeoutMs: config.task_timeout_minutes * 60_000,
+        budgetUsd: config.budget.per_task_usd,
+        signal: options.signal,
+      },
+      env: target.env,
+      commitMessage: (agent) => taskCommitMessage(runId, task, agent),
+    });
+    agentRuns.push(result.agent);
+    // Partial work is kept: the branch is pushed whatever the agent's outcome.
+    await publishTaskBranch(store, branch, result.head);
+    return {
+      runId,
+      task,
+      branch,
+      commit: result.head,
+      files: result.files,
+      agentRuns,
+      attempts: agentRuns.length,
+    };
+  };
+  const keep = async (facts: TaskFacts, fields: TaskEntryFields) => {
+    await appendLedgerEntry(target, taskLedgerSubject(task, fields.status), taskLedgerEntry(facts, fields));
+    return finish(options, {
+      status: fields.status,
+      branch: facts.branch,
+      commit: facts.commit,
+      alreadyDone: false,
+    });
+  };
+
+  try {
+    const first = await attempt(branches.task(task.id));
+    const lastRun = agentRuns.at(-1)!;
+    if (!lastRun.ok)
+      return await keep(first, {
+        status: 'failed',
+        resolution: 'none',
+        reason: lastRun.error ?? 'the agent failed',
+      });
+    const context = integrateContext(options, target, worktrees);
+    let step: IntegrationStep = await integrateAttempt(context, task, first);
+    let facts = first;
+    if ('retry' in step) {
+      const earlier = step.retry;
+      facts = await attempt(branches.retry(task.id));
+      const rerun = agentRuns.at(-1)!;
+      if (!rerun.ok) {
+        const reason = `re-running after the conflict failed: ${rerun.error ?? 'the agent failed'}; branch \`${first.branch}\` kept`;
+        return await keep(facts, {
+          status: 'conflicted',
+          resolution: 'unresolved',
+          conflicts: earlier.files,
+          excerpt: earlier.excerpt,
+          reason,
+        });
+      }
+      step = await integrateAttempt(context, task, facts, earlier);
+    }
+    if ('kept' in step) return await keep(facts, step.kept);
+    if ('retry' in step) throw new Error('a re-run cannot ask for another re-run');
+    const verify = config.verify
+      ? await verifyIntegration(options, target, worktrees, config.verify)
+      : undefined;
+    return finish(options, {
+      status: step.merged,
+      branch: facts.branch,
+      commit: facts.commit,
+      alreadyDone: false,
+      verify,
+    });
+  } finally {
+    await worktrees.removeAll();
+  }
+}
+
+async function ensureIntegrationBranch(target: LedgerTarget, options: RunSingleTaskOptions): Promise<string> {
+  const existing = await target.store.head(target.integrationBranch);
+  if (existing !== undefined) return existing;
+  const baseCommit = await target.store.head(options.base);
+  if (baseCommit === undefined) {
+    throw new InputError(
+      `base branch \`${options.base}\` does not exist on ${target.store.label}; pass base-ref with an existing branch`,
+    );
+  }
+  const started = await startIntegrationBranch(
+    target,
+    baseCommit,
+    `Start run ${options.runId}: ${options.title}`,
+    {
+      event: 'start',
+      run: options.runId,
+      base: options.base,
+      baseCommit,
+      title: options.title,
+    },
+  );
+  return started.head;
+}
+
+function dependencyNotes(task: Task, ledger: LedgerRecord[]) {
+  return task.depends_on.map((id) => {
+    const entry = ledger.findLast((record) => record.event === 'task' && record.task === id);
+    return { id, title: id, summary: entry?.event === 'task' ? entry.summary : undefined };
+  });
+}
+
+function integrateContext(
+  options: RunSingleTaskOptions,
+  target: LedgerTarget,
+  worktrees: WorktreeSet,
+): IntegrateContext {
+  return {
+    target,
+    worktrees,
+    workDir: options.workDir,
+    branches: runBranches(options.config.branch_prefix, options.runId),
+    runId: options.runId,
+    agent: options.agent,
+    config: options.config,
+    signal: options.signal,
+    taskBudget: () => options.config.budget.per_task_usd,
+    spend: () => {},
+    onResolving: () => {},
+  };
+}
+
+async function verifyIntegration(
+  options: RunSingleTaskOptions,
+  target: LedgerTarget,
+  worktrees: WorktreeSet,
+  command: string,
+): Promise<VerifyResult> {
+  const head = (await target.store.head(target.integrationBranch))!;
+  return runVerify({
+    worktrees,
+    workDir: options.workDir,
+    commit: head,
+    command,
+    timeoutMs: options.config.task_timeout_minutes * 60_000,
+    signal: options.signal,
+  });
+}
+
+async function finish(
+  options: RunSingleTaskOptions,
+  outcome: Omit<SingleTaskResult, 'report' | 'integrated'>,
+): Promise<SingleTaskResult> {
+  const branches = runBranches(options.config.branch_prefix, options.runId);
+  const tip = await options.store.head(branches.integration);
+  const report = buildRunReport(await readLedger(options.store.repoDir, tip, options.runId), {
+    runId: options.runId,
+    plan: { tasks: [options.task] },
+    base: options.base,
+    integrationBranch: branches.integration,
+    integrationCommit: tip,
+    taskBranch: branches.task,
+  });
+  return { ...outcome, integrated: outcome.status === 'integrated' || outcome.status === 'resolved', report };
+}

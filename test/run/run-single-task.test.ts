@@ -1,0 +1,164 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCommandAgent } from '../../core/agent/command-agent.ts';
+import { type ConfigInput, ConfigSchema } from '../../core/config/config-schema.ts';
+import type { BranchStore } from '../../core/integrate/branch-store.ts';
+import { readLedger } from '../../core/integrate/read-ledger.ts';
+import { remoteBranchStore } from '../../core/integrate/remote-branch-store.ts';
+import { assertValidPlan } from '../../core/plan/validate-plan.ts';
+import { runSingleTask } from '../../core/run/run-single-task.ts';
+import { createTempRemote, type TempRemote } from '../helpers/temp-remote.ts';
+import { stubAgentCommand } from '../helpers/temp-repo.ts';
+
+let remote: TempRemote;
+beforeEach(() => {
+  remote = createTempRemote({ 'README.md': '# remote\n', 'notes.txt': 'one\ntwo\nthree\n' });
+});
+afterEach(() => remote.remove());
+
+/** Runs one task as a matrix job would, in a fresh clone of the remote. */
+function job(
+  id: string,
+  prompt: string,
+  config: ConfigInput = {},
+  wrap: (store: BranchStore) => BranchStore = (store) => store,
+) {
+  const checkout = remote.clone();
+  const [task] = assertValidPlan({ tasks: [{ id, title: `Task ${id}`, prompt }] }).tasks;
+  const guardPush = (name: string, branch: string) => {
+    if (name !== 'origin' || !branch.startsWith('cluster/r7/'))
+      throw new Error(`refused push to ${name} ${branch}`);
+  };
+  return runSingleTask({
+    checkoutDir: checkout,
+    store: wrap(remoteBranchStore({ repoDir: checkout, remote: 'origin', guardPush })),
+    runId: 'r7',
+    task: task!,
+    base: 'main',
+    title: 'Remote issue',
+    config: ConfigSchema.parse(config),
+    agent: createCommandAgent(stubAgentCommand()),
+    workDir: `${checkout}-work`,
+  });
+}
+
+const show = (ref: string, path: string) => remote.git('show', `${ref}:${path}`);
+
+describe('runSingleTask', () => {
+  describe('with a clean task', () => {
+    it('creates the integration branch from the base, pushes the task branch and integrates it', async () => {
+      const result = await job('hello', '@write hello.txt = hello');
+      expect(result).toMatchObject({
+        status: 'integrated',
+        integrated: true,
+        branch: 'cluster/r7/tasks/hello',
+      });
+      expect(show('cluster/r7/integration', 'hello.txt')).toBe('hello');
+      expect(show('cluster/r7/tasks/hello', 'hello.txt')).toBe('hello');
+      const ledger = await readLedger(remote.bare, 'cluster/r7/integration', 'r7');
+      expect(ledger.map((entry) => entry.event)).toEqual(['start', 'task']);
+      expect(result.report.tasks[0]).toMatchObject({
+        id: 'hello',
+        state: 'integrated',
+        files: ['hello.txt'],
+      });
+    });
+
+    it('does nothing when the task already landed (a re-run job)', async () => {
+      await job('hello', '@write hello.txt = hello');
+      const before = remote.git('rev-parse', 'cluster/r7/integration');
+      const again = await job('hello', '@write hello.txt = changed');
+      expect(again).toMatchObject({ status: 'integrated', alreadyDone: true });
+      expect(remote.git('rev-parse', 'cluster/r7/integration')).toBe(before);
+    });
+  });
+
+  describe('with two jobs finishing at the same moment', () => {
+    it('integrates both, the later one after its push was rejected', async () => {
+      // Alpha computes its merge, then waits until beta's merge has landed before pushing: its lease must fail.
+      const betaLanded = Promise.withResolvers<void>();
+      const outcomes: string[] = [];
+      const integration = 'cluster/r7/integration';
+      const alphaStore = (store: BranchStore): BranchStore => ({
+        ...store,
+        head: store.head,
+        async compareAndSwap(branch, next, expected, reason) {
+          if (branch === integration && expected !== undefined) await betaLanded.promise;
+          const swapped = await store.compareAndSwap(branch, next, expected, reason);
+          if (branch === integration && expected !== undefined)
+            outcomes.push(`alpha ${swapped ? 'landed' : 'rejected'}`);
+          return swapped;
+        },
+      });
+      const betaStore = (store: BranchStore): BranchStore => ({
+        ...store,
+        head: store.head,
+        async compareAndSwap(branch, next, expected, reason) {
+          const swapped = await store.compareAndSwap(branch, next, expected, reason);
+          if (branch === integration && expected !== undefined && swapped && reason.includes('integrate')) {
+            outcomes.push('beta landed');
+            betaLanded.resolve();
+          }
+          return swapped;
+        },
+      });
+      const [a, b] = await Promise.all([
+        job('alpha', '@write a.txt = a', {}, alphaStore),
+        job('beta', '@write b.txt = b', {}, betaStore),
+      ]);
+      expect(outcomes.slice(0, 3)).toEqual(['beta landed', 'alpha rejected', 'alpha landed']);
+      expect([a.status, b.status]).toEqual(['integrated', 'integrated']);
+      expect(show('cluster/r7/integration', 'a.txt')).toBe('a');
+      expect(show('cluster/r7/integration', 'b.txt')).toBe('b');
+      const ledger = await readLedger(remote.bare, 'cluster/r7/integration', 'r7');
+      expect(ledger.filter((entry) => entry.event === 'start')).toHaveLength(1);
+      expect(
+        ledger
+          .filter((entry) => entry.event === 'task')
+          .map((entry) => entry.event === 'task' && entry.task)
+          .sort(),
+      ).toEqual(['alpha', 'beta']);
+    });
+  });
+
+  describe('with a conflict', () => {
+    const first = '@replace notes.txt line 2 = TWO from first';
+    const second = '@replace notes.txt line 2 = TWO from second';
+
+    it('with on_conflict skip, keeps the branch unmerged and records the conflict', async () => {
+      const clashing = job('second', `@sleep 0.8\n${second}`, { on_conflict: 'skip' });
+      await job('first', first);
+      const result = await clashing;
+      expect(result.status).toBe('conflicted');
+      expect(result.report.tasks[0]?.conflicts[0]).toMatchObject({
+        files: ['notes.txt'],
+        resolution: 'skipped',
+      });
+      expect(show('cluster/r7/tasks/second', 'notes.txt')).toContain('TWO from second');
+    });
+
+    it('with on_conflict resolve, merges the agent’s resolution', async () => {
+      const clashing = job('second', `@sleep 0.8\n${second}`, { on_conflict: 'resolve' });
+      await job('first', first);
+      const result = await clashing;
+      expect(result.status).toBe('resolved');
+      expect(show('cluster/r7/integration', 'notes.txt')).toContain('TWO from first\nTWO from second');
+    });
+
+    it('with on_conflict retry, re-runs the task on the integration branch', async () => {
+      const clashing = job('second', `@sleep 0.8\n${second}`, { on_conflict: 'retry' });
+      await job('first', first);
+      const result = await clashing;
+      expect(result).toMatchObject({ status: 'resolved', branch: 'cluster/r7/retries/second' });
+      expect(show('cluster/r7/integration', 'notes.txt')).toContain('TWO from second');
+    });
+  });
+
+  describe('when the agent fails', () => {
+    it('still pushes the task branch with the partial work and records the failure', async () => {
+      const result = await job('broken', '@write half.txt = half\n@fail out of ideas');
+      expect(result).toMatchObject({ status: 'failed', integrated: false });
+      expect(show('cluster/r7/tasks/broken', 'half.txt')).toBe('half');
+      expect(result.report.tasks[0]?.reason).toMatch(/out of ideas/);
+    });
+  });
+});
