@@ -5,7 +5,7 @@ import type { Agent } from '../agent/agent-contract.ts';
 import type { Config } from '../config/config-schema.ts';
 import { commitIdentityEnv } from '../git/commit-identity.ts';
 import { WorktreeSet } from '../git/worktrees.ts';
-import { appendLedgerEntry, type LedgerTarget } from '../integrate/append-ledger-entry.ts';
+import type { LedgerTarget } from '../integrate/append-ledger-entry.ts';
 import { runBranches } from '../integrate/branch-names.ts';
 import { localBranchStore } from '../integrate/branch-store.ts';
 import { readLedger } from '../integrate/read-ledger.ts';

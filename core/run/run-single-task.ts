@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Agent } from '../agent/agent-contract.ts';
 import { buildTaskPrompt } from '../agent/build-task-prompt.ts';
 import type { Config } from '../config/config-schema.ts';
