@@ -36,6 +36,8 @@ export interface ClaudeAgentOptions {
   pathToClaudeCodeExecutable?: string;
   /** Extra instructions appended to the system prompt after the cluster context. */
   appendSystemPrompt?: string;
+  /** Further Claude Code CLI flags (`--flag value`, or `--flag` → null), e.g. from the action's `claude-args`. */
+  extraArgs?: Record<string, string | null>;
 }
 
 /** Web access is opt-in: these are disallowed unless `allowedTools` names them. */
@@ -199,6 +201,7 @@ function buildQueryOptions(
       append: clusterInstructions(input, options.appendSystemPrompt),
     },
     env: clusterEnv(baseEnv, input),
+    ...(options.extraArgs === undefined ? {} : { extraArgs: options.extraArgs }),
     ...(options.pathToClaudeCodeExecutable === undefined
       ? {}
       : { pathToClaudeCodeExecutable: options.pathToClaudeCodeExecutable }),

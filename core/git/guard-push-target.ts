@@ -27,7 +27,9 @@ export function assertPushTarget({ remote, branch, allowedPrefix }: PushTarget):
   }
   const problems: string[] = [];
   if (remote !== PUSH_REMOTE) {
-    problems.push(`remote \`${printable(remote)}\` is not allowed; the action pushes only to \`${PUSH_REMOTE}\``);
+    problems.push(
+      `remote \`${printable(remote)}\` is not allowed; the action pushes only to \`${PUSH_REMOTE}\``,
+    );
   }
   if (!branch.startsWith(allowedPrefix) || branch.length === allowedPrefix.length) {
     problems.push(
@@ -63,11 +65,12 @@ export function refNameProblems(name: string): string[] {
     problems.push('has a component ending with `.lock`; git refuses it');
   }
   // A leading `-` would read as an option to git; refused in every component, not only the first.
-  if (components.some((part) => part.startsWith('-'))) problems.push('has a component starting with `-`; rename it');
+  if (components.some((part) => part.startsWith('-')))
+    problems.push('has a component starting with `-`; rename it');
   return problems;
 }
 
 /** The name with control and non-ASCII characters escaped, so an error message shows what was really given. */
 function printable(text: string): string {
-  return JSON.stringify(text).slice(1, -1);
+  return text.replace(/[^\x20-\x7e]/gu, (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`);
 }

@@ -13,8 +13,7 @@ export async function startIntegrationBranch(
   subject: string,
   entry: Extract<LedgerEntryInput, { event: 'start' }>,
 ): Promise<{ head: string; created: boolean }> {
-  const existing = await target.store.head(target.integrationBranch);
-  if (existing !== undefined) return { head: existing, created: false };
+  // No read first: creating is a compare-and-swap against "absent", which fails when the branch exists.
   const { stdout } = await runGit(['commit-tree', `${baseCommit}^{tree}`, '-p', baseCommit, '-F', '-'], {
     cwd: target.store.repoDir,
     env: target.env,

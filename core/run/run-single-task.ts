@@ -3,6 +3,7 @@ import { buildTaskPrompt } from '../agent/build-task-prompt.ts';
 import type { Config } from '../config/config-schema.ts';
 import { InputError } from '../errors/errors.ts';
 import { commitIdentityEnv } from '../git/commit-identity.ts';
+import { restoreAgentConfig } from '../git/restore-agent-config.ts';
 import { WorktreeSet } from '../git/worktrees.ts';
 import { appendLedgerEntry, type LedgerTarget } from '../integrate/append-ledger-entry.ts';
 import { runBranches } from '../integrate/branch-names.ts';
@@ -40,6 +41,11 @@ export interface RunSingleTaskOptions {
   agent: Agent;
   /** Scratch directory for worktrees (conflict resolution, verify). */
   workDir: string;
+  /**
+   * A trusted ref (e.g. `origin/main`) whose agent configuration (`.claude/`, `CLAUDE.md`, `.mcp.json`, hooks…) is
+   * put in place while the agent runs, when the branch worked on may carry someone else's (a PR's head).
+   */
+  trustedConfigRef?: string;
   signal?: AbortSignal;
 }
 
@@ -66,12 +72,12 @@ export interface SingleTaskResult {
 export async function runSingleTask(options: RunSingleTaskOptions): Promise<SingleTaskResult> {
   const { store, task, config, runId, checkoutDir } = options;
   const branches = runBranches(config.branch_prefix, runId);
-  const target: LedgerTarget = {
-    store,
-    integrationBranch: branches.integration,
-    env: await commitIdentityEnv(checkoutDir),
-  };
-  const head = await ensureIntegrationBranch(target, options);
+  const [env, existing] = await Promise.all([
+    commitIdentityEnv(checkoutDir),
+    store.head(branches.integration),
+  ]);
+  const target: LedgerTarget = { store, integrationBranch: branches.integration, env };
+  const head = existing ?? (await startRun(target, options));
   const ledger = await readLedger(store.repoDir, head, runId);
   const landed = ledger.findLast((entry) => entry.event === 'task' && entry.task === task.id);
   if (landed?.event === 'task' && (landed.status === 'integrated' || landed.status === 'resolved')) {
@@ -85,8 +91,12 @@ export async function runSingleTask(options: RunSingleTaskOptions): Promise<Sing
 
   const worktrees = new WorktreeSet(checkoutDir);
   const agentRuns: TaskFacts['agentRuns'] = [];
+  // The first attempt starts from the head and ledger just read; a re-run reads them again.
+  let known: { head: string; ledger: LedgerRecord[] } | undefined = { head, ledger };
   const attempt = async (branch: string): Promise<TaskFacts> => {
-    const start = (await store.head(branches.integration))!;
+    const start = known?.head ?? (await store.head(branches.integration))!;
+    const startLedger = known?.ledger ?? (await readLedger(store.repoDir, start, runId));
+    known = undefined;
     const result: TaskAttemptResult = await runTaskAttempt({
       repoDir: checkoutDir,
       workspace: { kind: 'checkout' },
@@ -99,7 +109,7 @@ export async function runSingleTask(options: RunSingleTaskOptions): Promise<Sing
           task,
           issueTitle: options.title,
           issueBody: options.issueBody,
-          dependencies: dependencyNotes(task, await readLedger(store.repoDir, start, runId)),
+          dependencies: dependencyNotes(task, startLedger),
         }),
         runId,
         taskId: task.id,
@@ -110,6 +120,10 @@ export async function runSingleTask(options: RunSingleTaskOptions): Promise<Sing
       },
       env: target.env,
       commitMessage: (agent) => taskCommitMessage(runId, task, agent),
+      around:
+        options.trustedConfigRef === undefined
+          ? undefined
+          : protectAgentConfig(options.trustedConfigRef, start),
     });
     agentRuns.push(result.agent);
     // Partial work is kept: the branch is pushed whatever the agent's outcome.
@@ -179,9 +193,20 @@ export async function runSingleTask(options: RunSingleTaskOptions): Promise<Sing
   }
 }
 
-async function ensureIntegrationBranch(target: LedgerTarget, options: RunSingleTaskOptions): Promise<string> {
-  const existing = await target.store.head(target.integrationBranch);
-  if (existing !== undefined) return existing;
+/** Trusted agent configuration while the agent runs; the branch's own versions back before the commit. */
+function protectAgentConfig(trustedRef: string, start: string) {
+  return {
+    beforeAgent: async (dir: string) => {
+      await restoreAgentConfig({ repoDir: dir, baseRef: trustedRef });
+    },
+    afterAgent: async (dir: string) => {
+      await restoreAgentConfig({ repoDir: dir, baseRef: start });
+    },
+  };
+}
+
+/** Creates the run's integration branch from the base; when another job was faster, uses theirs. */
+async function startRun(target: LedgerTarget, options: RunSingleTaskOptions): Promise<string> {
   const baseCommit = await target.store.head(options.base);
   if (baseCommit === undefined) {
     throw new InputError(

@@ -23,6 +23,11 @@ export interface TaskAttemptInput {
   commitMessage: (result: AgentRunResult) => string;
   /** Called as soon as the agent has exited, before its work is committed. */
   onAgentDone?: () => void;
+  /**
+   * Runs right before the agent (e.g. restore trusted agent configuration) and right after it (undo that, so the
+   * task's commit holds only the agent's own work).
+   */
+  around?: { beforeAgent(dir: string): Promise<void>; afterAgent(dir: string): Promise<void> };
 }
 
 /** The attempt's outcome: the agent's result and what is on the branch. */
@@ -45,8 +50,10 @@ export async function runTaskAttempt(input: TaskAttemptInput): Promise<TaskAttem
     await workspace.worktrees.addOnNewBranch(dir, input.branch, input.startCommit);
   else await runGit(['checkout', '--quiet', '-B', input.branch, input.startCommit], { cwd: dir });
   try {
+    await input.around?.beforeAgent(dir);
     const agent = await input.agent.run({ ...input.agentInput, mode: 'task', cwd: dir });
     input.onAgentDone?.();
+    await input.around?.afterAgent(dir);
     await runGit(['add', '-A'], { cwd: dir });
     // Index against the start commit: everything the task changed, including commits the agent made itself.
     const diff = await runGit(['diff', '--cached', '--name-only', '-z', input.startCommit], { cwd: dir });

@@ -1,0 +1,282 @@
+import { constants } from 'node:fs';
+import { access, mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { runProcessGroup } from '../core/agent/run-process-group.ts';
+import { EnvironmentError, InputError } from '../core/errors/errors.ts';
+
+/** The npm package of the Claude Code CLI. */
+export const CLAUDE_CODE_PACKAGE = '@anthropic-ai/claude-code';
+
+/**
+ * A cache of installed files across jobs. The action adapts `@actions/cache`:
+ * `{ restore: (paths, key) => restoreCache(paths, key), save: async (paths, key) => { await saveCache(paths, key) } }`.
+ */
+export interface ToolCache {
+  /** Restores `paths` saved under `key`; resolves to the key on a hit, undefined on a miss. */
+  restore(paths: string[], key: string): Promise<string | undefined>;
+  /** Saves `paths` under `key`. */
+  save(paths: string[], key: string): Promise<void>;
+}
+
+/** How to install Claude Code. */
+export interface InstallClaudeCodeOptions {
+  /** Exact version, e.g. `2.1.330` (the `claude-code-version` input). */
+  version: string;
+  /** Directory holding one folder per installed version (e.g. `$RUNNER_TOOL_CACHE/claude-code`). */
+  toolDir: string;
+  /** Cross-job cache; its failures are warnings, never failures. */
+  cache?: ToolCache;
+  /** Receives warnings: cache problems and failed attempts that are retried. */
+  warn?: (message: string) => void;
+  /** The npm command line (run through `/bin/sh`); `npm` by default. */
+  npmCommand?: string;
+  /** Time one install attempt may take before its whole process group is stopped; 180 s by default. */
+  timeoutMs?: number;
+  /** Attempts after the first; 2 by default. */
+  retries?: number;
+  /** Wait before the first retry, doubled for each further one; 5 s by default. */
+  retryDelayMs?: number;
+  /** Environment of npm and of the version check; `process.env` by default. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** An installed, verified Claude Code CLI. */
+export interface InstalledClaudeCode {
+  /** Path to pass as `pathToClaudeCodeExecutable`. */
+  executable: string;
+  /** True when an earlier install (in `toolDir` or the cache) was reused. */
+  fromCache: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 180_000;
+const DEFAULT_RETRIES = 2;
+const DEFAULT_RETRY_DELAY_MS = 5_000;
+/** `claude --version` answers at once; anything slower is a broken install. */
+const VERSION_CHECK_TIMEOUT_MS = 30_000;
+const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+const PRINTED_VERSION = /\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?/;
+const FIX =
+  'check that the runner can reach the npm registry, or pin claude-code-version to a published version';
+
+/** The cache key of one version on this machine's platform and architecture (the CLI is a native binary). */
+export function claudeCodeCacheKey(version: string): string {
+  return `claude-code-${version}-${process.platform}-${process.arch}`;
+}
+
+/**
+ * Installs `@anthropic-ai/claude-code@<version>` from the npm registry into `<toolDir>/<version>` with
+ * `npm install --no-save --no-audit --no-fund --prefix …` (never a piped install script) and returns its
+ * executable, checked by running `<executable> --version`. A working install already in `<toolDir>/<version>` or
+ * in the cache is reused. Each attempt is bounded by `timeoutMs` (the whole npm process group is stopped) and
+ * failed attempts are retried with backoff; a fresh install is saved to the cache.
+ *
+ * Throws an `InputError` for a version that is not exact, and an `EnvironmentError` naming the version, the last
+ * error and the fix when every attempt failed or the CLI reports another version.
+ */
+export async function installClaudeCode(options: InstallClaudeCodeOptions): Promise<InstalledClaudeCode> {
+  const { version, cache, warn = () => {} } = options;
+  if (!EXACT_VERSION.test(version)) {
+    throw new InputError(`\`claude-code-version\` \`${version}\` is not an exact version`, [
+      'give a published version like 2.1.330; ranges and tags would install different CLIs on different jobs',
+    ]);
+  }
+  const prefix = join(options.toolDir, version);
+  const env = options.env ?? process.env;
+
+  const present = await checkInstall(prefix, version, env);
+  if (present.ok) return { executable: present.executable, fromCache: true };
+
+  const key = claudeCodeCacheKey(version);
+  if (cache !== undefined) {
+    const restored = await restoreFromCache(cache, prefix, key, version, env, warn);
+    if (restored !== undefined) return { executable: restored, fromCache: true };
+  }
+
+  const executable = await installWithRetries(options, prefix, env, warn);
+  if (cache !== undefined) {
+    try {
+      await cache.save([prefix], key);
+    } catch (error) {
+      warn(
+        `could not save Claude Code ${version} to the cache (key ${key}): ${messageOf(error)}; the next job installs it again`,
+      );
+    }
+  }
+  return { executable, fromCache: false };
+}
+
+async function restoreFromCache(
+  cache: ToolCache,
+  prefix: string,
+  key: string,
+  version: string,
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+): Promise<string | undefined> {
+  let hit: string | undefined;
+  try {
+    hit = await cache.restore([prefix], key);
+  } catch (error) {
+    warn(
+      `could not restore Claude Code ${version} from the cache (key ${key}): ${messageOf(error)}; installing it from the npm registry`,
+    );
+    return undefined;
+  }
+  if (hit === undefined) return undefined;
+  const restored = await checkInstall(prefix, version, env);
+  if (restored.ok) return restored.executable;
+  warn(
+    `the cache entry ${key} holds no working Claude Code ${version} (${restored.reason}); installing it from the npm registry`,
+  );
+  return undefined;
+}
+
+async function installWithRetries(
+  options: InstallClaudeCodeOptions,
+  prefix: string,
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+): Promise<string> {
+  const { version } = options;
+  const attempts = (options.retries ?? DEFAULT_RETRIES) + 1;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const command = [
+    options.npmCommand ?? 'npm',
+    'install',
+    '--no-save',
+    '--no-audit',
+    '--no-fund',
+    '--prefix',
+    shellQuote(prefix),
+    shellQuote(`${CLAUDE_CODE_PACKAGE}@${version}`),
+  ].join(' ');
+  let lastError = '';
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    if (attempt > 1) {
+      const delayMs = (options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * 2 ** (attempt - 2);
+      warn(
+        `installing Claude Code ${version} failed (attempt ${attempt - 1} of ${attempts}): ${lastError}; retrying in ${Math.round(delayMs / 1000)} s`,
+      );
+      await sleep(delayMs);
+    }
+    // A half-written prefix from an earlier attempt or job must not be mistaken for an install.
+    await rm(prefix, { recursive: true, force: true });
+    await mkdir(prefix, { recursive: true });
+    const outcome = await runProcessGroup({
+      command,
+      cwd: prefix,
+      env,
+      stdin: '',
+      outputLimit: 0,
+      timeoutMs,
+    });
+    if (outcome.timedOut) {
+      lastError = `npm install did not finish within ${formatSeconds(timeoutMs)} and was stopped`;
+      continue;
+    }
+    if (outcome.spawnError !== undefined || outcome.exitCode !== 0) {
+      const how = outcome.spawnError?.message ?? `exit ${outcome.exitCode ?? outcome.exitSignal}`;
+      lastError = `npm install failed (${how}): ${lastLines(outcome.stderrTail || outcome.stdoutTail)}`;
+      continue;
+    }
+    const installed = await checkInstall(prefix, version, env);
+    if (installed.ok) return installed.executable;
+    if (installed.printedVersion !== undefined) {
+      await rm(prefix, { recursive: true, force: true });
+      // The registry answered with a package that says it is another version: retrying cannot help.
+      throw new EnvironmentError(
+        `Claude Code ${version} was installed from the npm registry, but \`claude --version\` printed ` +
+          `${installed.printedVersion}; ${FIX}`,
+      );
+    }
+    lastError = installed.reason;
+  }
+  await rm(prefix, { recursive: true, force: true });
+  throw new EnvironmentError(
+    `could not install Claude Code ${version} (${CLAUDE_CODE_PACKAGE}@${version}) after ${attempts} ` +
+      `attempt${attempts === 1 ? '' : 's'}; last error: ${lastError}; ${FIX}`,
+  );
+}
+
+type InstallCheck = { ok: true; executable: string } | { ok: false; reason: string; printedVersion?: string };
+
+/** Finds the executable under `prefix` and checks that it runs and prints `version`. */
+async function checkInstall(prefix: string, version: string, env: NodeJS.ProcessEnv): Promise<InstallCheck> {
+  const executable = await findExecutable(prefix);
+  if (executable === undefined) {
+    return { ok: false, reason: `no \`claude\` executable under ${join(prefix, 'node_modules')}` };
+  }
+  const outcome = await runProcessGroup({
+    command: `${shellQuote(executable)} --version`,
+    cwd: prefix,
+    env,
+    stdin: '',
+    outputLimit: 4096,
+    timeoutMs: VERSION_CHECK_TIMEOUT_MS,
+  });
+  if (outcome.timedOut || outcome.spawnError !== undefined || outcome.exitCode !== 0) {
+    const how = outcome.timedOut
+      ? 'timed out'
+      : (outcome.spawnError?.message ?? `exit ${outcome.exitCode ?? outcome.exitSignal}`);
+    return {
+      ok: false,
+      reason: `\`${executable} --version\` failed (${how}): ${lastLines(outcome.stderrTail)}`,
+    };
+  }
+  const printed = PRINTED_VERSION.exec(outcome.stdout)?.[0];
+  if (printed === version) return { ok: true, executable };
+  return {
+    ok: false,
+    reason: `\`${executable} --version\` printed ${printed ?? `no version (${lastLines(outcome.stdout)})`}, not ${version}`,
+    ...(printed === undefined ? {} : { printedVersion: printed }),
+  };
+}
+
+const PackageBinSchema = z.object({
+  bin: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
+});
+
+/** `node_modules/.bin/claude`, else the package's own `bin` entry (when npm made no links). */
+async function findExecutable(prefix: string): Promise<string | undefined> {
+  const modules = join(prefix, 'node_modules');
+  const candidates = [join(modules, '.bin', 'claude')];
+  const packageDir = join(modules, ...CLAUDE_CODE_PACKAGE.split('/'));
+  try {
+    const { bin } = PackageBinSchema.parse(
+      JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')),
+    );
+    const entry = typeof bin === 'string' ? bin : bin?.claude;
+    if (entry !== undefined) candidates.push(join(packageDir, entry));
+  } catch {
+    // No package or an unreadable manifest: only the link can help.
+  }
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not there or not executable; try the next one.
+    }
+  }
+  return undefined;
+}
+
+/** Quotes one word for `/bin/sh`. */
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+function lastLines(text: string, count = 5): string {
+  const lines = text.trim().split('\n').slice(-count).join(' | ');
+  return lines === '' ? 'no output' : lines;
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,42 @@
+import { InputError } from '../core/errors/errors.ts';
+import { type Task, TaskIdSchema, TaskSchema } from '../core/plan/plan-schema.ts';
+
+/** The largest `task` input accepted: a matrix entry is one task, never a document. */
+const MAX_TASK_INPUT = 64 * 1024;
+
+/**
+ * Parses the `task` input: one matrix entry, the JSON of a plan task (`${{ toJSON(matrix.task) }}`). Refuses
+ * anything else with a message naming the problem.
+ */
+export function parseTaskInput(text: string | undefined): Task {
+  if (text === undefined) throw new InputError('task mode needs the `task` input: one matrix entry as JSON');
+  if (text.length > MAX_TASK_INPUT) {
+    throw new InputError(
+      `the \`task\` input is ${text.length} characters; one task must stay under ${MAX_TASK_INPUT}`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new InputError(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: this is workflow syntax shown to the user.
+      'the `task` input is not JSON; pass one matrix entry with `task: ${{ toJSON(matrix.task) }}`',
+    );
+  }
+  const parsed = TaskSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InputError(
+      'the `task` input is not a plan task',
+      parsed.error.issues.map((issue) => `\`${issue.path.join('.') || 'task'}\`: ${issue.message}`),
+    );
+  }
+  if (!TaskIdSchema.safeParse(parsed.data.id).success) {
+    throw new InputError(
+      `task id \`${parsed.data.id}\` is not a valid slug: use lowercase letters, digits and single dashes, at most 40 characters`,
+    );
+  }
+  if (parsed.data.prompt.trim() === '')
+    throw new InputError(`task \`${parsed.data.id}\` has an empty prompt`);
+  return parsed.data;
+}

@@ -1,0 +1,107 @@
+import type { Agent } from '../core/agent/agent-contract.ts';
+import type { Config } from '../core/config/config-schema.ts';
+import { EnvironmentError } from '../core/errors/errors.ts';
+import { assertPushTarget } from '../core/git/guard-push-target.ts';
+import { runGit } from '../core/git/run-git.ts';
+import { runBranches } from '../core/integrate/branch-names.ts';
+import { remoteBranchStore } from '../core/integrate/remote-branch-store.ts';
+import { renderReport } from '../core/report/render-report.ts';
+import { runSingleTask, type SingleTaskResult } from '../core/run/run-single-task.ts';
+import type { ActionOutputName } from './action-inputs.ts';
+import { parseTaskInput } from './parse-task-input.ts';
+
+/** What task mode needs, already read and validated by the entry point. */
+export interface TaskModeInput {
+  taskJson: string | undefined;
+  runId: string;
+  base: string;
+  title: string;
+  issueBody?: string;
+  config: Config;
+  /** The job's checkout (`GITHUB_WORKSPACE`). */
+  workspace: string;
+  /** Scratch space (`RUNNER_TEMP`). */
+  tempDir: string;
+  /** Trusted branch whose agent configuration is used (the repository's default branch). */
+  trustedConfigRef?: string;
+  /** Credentials for the engine's own fetches and pushes (never given to the agent). */
+  gitEnv?: NodeJS.ProcessEnv;
+  /** Built lazily: a malformed task input is refused before anything is installed. */
+  createAgent: () => Promise<Agent>;
+  setOutput: (name: ActionOutputName, value: string) => void;
+  writeSummary: (markdown: string) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+/** The job's verdict: a failure message when the task's work did not land. */
+export interface TaskModeOutcome {
+  result: SingleTaskResult;
+  failure?: string;
+}
+
+/**
+ * Task mode: runs one matrix entry with the engine against origin, sets the outputs and writes the job summary. Only
+ * git access to origin is needed; the summary is an extra whose failure never loses the work.
+ */
+export async function runTaskMode(input: TaskModeInput): Promise<TaskModeOutcome> {
+  const task = parseTaskInput(input.taskJson);
+  await assertFullHistory(input.workspace);
+  const agent = await input.createAgent();
+  const prefix = `${runBranches(input.config.branch_prefix, input.runId).directories.at(-1)}/`;
+  const result = await runSingleTask({
+    checkoutDir: input.workspace,
+    store: remoteBranchStore({
+      repoDir: input.workspace,
+      remote: 'origin',
+      env: input.gitEnv,
+      // Reads may look at the base; every push must stay under this run's branches.
+      guardPush: (remote, branch) => assertPushTarget({ remote, branch, allowedPrefix: prefix }),
+    }),
+    runId: input.runId,
+    task,
+    base: input.base,
+    title: input.title,
+    issueBody: input.issueBody,
+    config: input.config,
+    agent,
+    workDir: `${input.tempDir}/claude-cluster-${input.runId}-${task.id}`,
+    trustedConfigRef: input.trustedConfigRef,
+    signal: input.signal,
+  });
+  const outcome = result.report.tasks[0]!;
+  input.setOutput('status', result.status);
+  input.setOutput('branch', result.branch);
+  input.setOutput('commit', result.commit ?? '');
+  input.setOutput('integrated', String(result.integrated));
+  input.setOutput(
+    'conflicts',
+    JSON.stringify(
+      outcome.conflicts.map((conflict) => ({ files: conflict.files, resolution: conflict.resolution })),
+    ),
+  );
+  input.setOutput('cost-usd', String(outcome.costUsd ?? 0));
+  input.setOutput('turns', String(outcome.turns ?? 0));
+  await input.writeSummary(renderReport(result.report, { maxLength: 1_000_000 })).catch(() => undefined);
+  return { result, failure: failureMessage(task.id, result) };
+}
+
+function failureMessage(taskId: string, result: SingleTaskResult): string | undefined {
+  const reason = result.report.tasks[0]?.reason;
+  if (result.status === 'failed') {
+    return `task \`${taskId}\` failed: ${reason ?? 'the agent failed'}. Its partial work is on branch \`${result.branch}\`.`;
+  }
+  if (result.status === 'conflicted') {
+    return `task \`${taskId}\` was not integrated: ${reason ?? 'it conflicts with the integration branch'}.`;
+  }
+  return undefined;
+}
+
+/** Merges need history: a shallow checkout cannot find merge bases. */
+async function assertFullHistory(workspace: string): Promise<void> {
+  const shallow = await runGit(['rev-parse', '--is-shallow-repository'], { cwd: workspace });
+  if (shallow.stdout.trim() === 'true') {
+    throw new EnvironmentError(
+      'the checkout is shallow, so branches cannot be merged; use actions/checkout with `fetch-depth: 0`',
+    );
+  }
+}

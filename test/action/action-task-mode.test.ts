@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readLedger } from '../../core/integrate/read-ledger.ts';
+import { createTempRemote, type TempRemote } from '../helpers/temp-remote.ts';
+import { stubAgentCommand } from '../helpers/temp-repo.ts';
+import { runBundledAction } from './run-bundled-action.ts';
+
+let remote: TempRemote;
+beforeEach(() => {
+  remote = createTempRemote({ 'README.md': '# widgets\n', 'notes.txt': 'one\ntwo\nthree\n' });
+});
+afterEach(() => remote.remove());
+
+const task = (id: string, prompt: string) =>
+  JSON.stringify({ id, title: `Task ${id}`, prompt, depends_on: [], files: [] });
+const branches = () =>
+  remote.git('branch', '--list', 'cluster/*').replace(/[ *]+/g, '').split('\n').filter(Boolean);
+const show = (ref: string, path: string) => remote.git('show', `${ref}:${path}`);
+
+/** One task job: the bundle in a fresh clone, with the stub agent. */
+function taskJob(id: string, prompt: string, inputs: Record<string, string> = {}) {
+  return runBundledAction({
+    workspace: remote.clone(),
+    inputs: {
+      mode: 'task',
+      task: task(id, prompt),
+      'run-id': '42',
+      'base-ref': 'main',
+      agent: stubAgentCommand(),
+      ...inputs,
+    },
+  });
+}
+
+describe('the bundled action in task mode', () => {
+  describe('with a clean task', () => {
+    it('pushes the task branch, integrates it and reports outputs and a summary', async () => {
+      const run = await taskJob('greet', '@write greet.txt = hello');
+      expect(run.error).toBeUndefined();
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs).toMatchObject({
+        status: 'integrated',
+        branch: 'cluster/42/tasks/greet',
+        integrated: 'true',
+        conflicts: '[]',
+      });
+      expect(run.outputs.commit).toMatch(/^[0-9a-f]{40}$/);
+      expect(branches()).toEqual(['cluster/42/integration', 'cluster/42/tasks/greet']);
+      expect(show('cluster/42/integration', 'greet.txt')).toBe('hello');
+      expect(remote.git('log', '-1', '--format=%B', 'cluster/42/integration')).toMatch(
+        /^Cluster-Task: greet$/m,
+      );
+      expect(run.summary).toContain('| `greet` Task greet | integrated |');
+    });
+  });
+
+  describe('with two matrix tasks finishing at the same moment', () => {
+    it('integrates both', async () => {
+      const [a, b] = await Promise.all([
+        taskJob('alpha', '@write a.txt = a'),
+        taskJob('beta', '@write b.txt = b'),
+      ]);
+      expect([a.outputs.status, b.outputs.status]).toEqual(['integrated', 'integrated']);
+      expect(show('cluster/42/integration', 'a.txt')).toBe('a');
+      expect(show('cluster/42/integration', 'b.txt')).toBe('b');
+      const ledger = await readLedger(remote.bare, 'cluster/42/integration', '42');
+      expect(ledger.map((entry) => entry.event)).toEqual(['start', 'task', 'task']);
+    });
+  });
+
+  describe('with a conflict', () => {
+    for (const [mode, status, resolution] of [
+      ['skip', 'conflicted', 'skipped'],
+      ['resolve', 'resolved', 'resolved'],
+      ['retry', 'resolved', 'retried'],
+    ] as const) {
+      it(`with on-conflict ${mode}, reports ${status}`, async () => {
+        const late = taskJob('second', '@sleep 1.5\n@replace notes.txt line 2 = TWO (second)', {
+          'on-conflict': mode,
+        });
+        const early = await taskJob('first', '@replace notes.txt line 2 = TWO (first)');
+        const run = await late;
+        expect(early.outputs.status).toBe('integrated');
+        expect(run.outputs.status).toBe(status);
+        expect(JSON.parse(run.outputs.conflicts ?? '[]')).toEqual([{ files: ['notes.txt'], resolution }]);
+        expect(run.summary).toContain('Conflict notes');
+        expect(run.exitCode).toBe(status === 'conflicted' ? 1 : 0);
+      });
+    }
+  });
+
+  describe('when the agent fails', () => {
+    it('still pushes the branch, sets status failed and fails the job with a clear message', async () => {
+      const run = await taskJob('broken', '@write half.txt = half\n@fail cannot compile');
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs.status).toBe('failed');
+      expect(run.error).toMatch(
+        /task `broken` failed: .*cannot compile.*partial work is on branch `cluster\/42\/tasks\/broken`/,
+      );
+      expect(show('cluster/42/tasks/broken', 'half.txt')).toBe('half');
+    });
+  });
+
+  describe('with bad input', () => {
+    it('refuses a missing model credential before pushing anything', async () => {
+      const run = await runBundledAction({
+        workspace: remote.clone(),
+        inputs: { mode: 'task', task: task('a', '@write a = a'), 'run-id': '42' },
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.error).toMatch(/no model credential: set `anthropic-api-key/);
+      expect(branches()).toEqual([]);
+    });
+
+    it('refuses a malformed task input before pushing anything', async () => {
+      const run = await runBundledAction({
+        workspace: remote.clone(),
+        inputs: {
+          mode: 'task',
+          task: '{"id": "Bad Id!", "title": "x"',
+          'run-id': '42',
+          agent: stubAgentCommand(),
+        },
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.error).toMatch(/the `task` input is not JSON/);
+      expect(branches()).toEqual([]);
+    });
+
+    it('refuses an unknown mode, naming the input', async () => {
+      const run = await runBundledAction({ workspace: remote.clone(), inputs: { mode: 'deploy' } });
+      expect(run.exitCode).toBe(1);
+      expect(run.error).toMatch(/`mode` must be plan or task/);
+    });
+  });
+});
