@@ -7,7 +7,7 @@
  * The agent SDK is bundled (it is plain JavaScript); its native Claude Code executable cannot be, so the action
  * passes `pathToClaudeCodeExecutable` to a CLI it installs at run time.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
@@ -80,6 +80,8 @@ export async function buildAction(outfile: string): Promise<ActionBuild> {
     .join('\n');
   const licensesFile = join(dirname(outfile), LICENSES_FILE_NAME);
   const licenses = await renderLicenses(bundledPackages(result.metafile), legalComments);
+  // Chunk names carry content hashes: drop the previous build's chunks so none goes stale in dist/.
+  await rm(join(dirname(outfile), 'chunks'), { recursive: true, force: true });
   for (const file of scripts) {
     await mkdir(dirname(file.path), { recursive: true });
     await writeFile(file.path, file.contents);

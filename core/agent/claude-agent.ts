@@ -8,7 +8,9 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { type Options, query, type SpawnedProcess, type SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
+import { z } from 'zod';
 import { EnvironmentError } from '../errors/errors.ts';
+import { PlanSchema } from '../plan/plan-schema.ts';
 import type { Agent, AgentRunInput, AgentRunResult } from './agent-contract.ts';
 import { checkClaudeCredentials } from './check-claude-credentials.ts';
 import {
@@ -39,6 +41,12 @@ export interface ClaudeAgentOptions {
   /** Further Claude Code CLI flags (`--flag value`, or `--flag` → null), e.g. from the action's `claude-args`. */
   extraArgs?: Record<string, string | null>;
 }
+
+/** The plan's JSON Schema, from the zod schema that validates it afterwards anyway. */
+const { $schema: _dialect, ...PLAN_JSON_SCHEMA } = z.toJSONSchema(PlanSchema, {
+  io: 'input',
+  target: 'draft-7',
+}) as Record<string, unknown>;
 
 /** Web access is opt-in: these are disallowed unless `allowedTools` names them. */
 const WEB_TOOLS = ['WebFetch', 'WebSearch'];
@@ -201,6 +209,8 @@ function buildQueryOptions(
       append: clusterInstructions(input, options.appendSystemPrompt),
     },
     env: clusterEnv(baseEnv, input),
+    // Planning asks for structured output: Claude Code itself makes the answer match the plan's JSON Schema.
+    ...(planning ? { outputFormat: { type: 'json_schema' as const, schema: PLAN_JSON_SCHEMA } } : {}),
     ...(options.extraArgs === undefined ? {} : { extraArgs: options.extraArgs }),
     ...(options.pathToClaudeCodeExecutable === undefined
       ? {}

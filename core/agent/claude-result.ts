@@ -23,6 +23,8 @@ export const ClaudeResultSchema = z
     result: z.string().optional(),
     /** Why an error subtype stopped, in Claude Code's words. */
     errors: z.array(z.string()).optional(),
+    /** The answer matching the requested JSON schema, when the run asked for structured output (planning). */
+    structured_output: z.unknown().optional(),
   })
   .loose();
 
@@ -109,7 +111,17 @@ export function toAgentRunResult(
   // A finished turn counts even when the timeout or an abort came while the process was exiting.
   if (result !== undefined && isClaudeSuccess(result)) {
     const text = result.result ?? state.lastText ?? '';
-    return { ...base, ok: true, exitCode: 0, stdout: cap(text), summary: text, ...usage(result) };
+    // A structured answer (the plan) is what the caller parses: it goes last on stdout, where the last JSON object wins.
+    const structured =
+      result.structured_output === undefined ? '' : `\n${JSON.stringify(result.structured_output)}`;
+    return {
+      ...base,
+      ok: true,
+      exitCode: 0,
+      stdout: cap(`${text}${structured}`),
+      summary: text,
+      ...usage(result),
+    };
   }
   const error = failureSentence(state, input, limits, result, parsed?.error?.message);
   const text = result?.result ?? state.lastText ?? '';

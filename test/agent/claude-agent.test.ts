@@ -162,8 +162,8 @@ describe('createClaudeAgent', () => {
     });
 
     describe('in plan mode', () => {
-      it('returns the final text as the plan and refuses file edits', async () => {
-        const plan = '```cluster\ntasks: []\n```';
+      it('asks for the plan as structured output, returns it on stdout and refuses file edits', async () => {
+        const plan = { tasks: [{ id: 'db', title: 'Users table', prompt: 'Create the users table.' }] };
         const env = await offlineEnv({
           turns: [
             {
@@ -171,17 +171,22 @@ describe('createClaudeAgent', () => {
                 { type: 'tool_use', name: 'Write', input: { file_path: join(repo, 'x.txt'), content: 'x' } },
               ],
             },
-            { blocks: [{ type: 'text', text: plan }] },
+            { blocks: [{ type: 'tool_use', name: 'StructuredOutput', input: plan }] },
+            { blocks: [{ type: 'text', text: 'Planned one task.' }] },
           ],
+          whenExhausted: { blocks: [{ type: 'text', text: 'Planned one task.' }] },
         });
 
         const result = await agentWith(env).run(
           taskInput({ mode: 'plan', taskId: undefined, taskTitle: undefined }),
         );
 
-        expect(result).toMatchObject({ ok: true, stdout: plan, summary: plan });
+        expect(result.ok).toBe(true);
+        expect(JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '')).toEqual(plan);
         await expect(stat(join(repo, 'x.txt'))).rejects.toThrow(/ENOENT/);
-        expect(toolNames(scriptedRequests()[0] ?? {})).not.toContain('Write');
+        const firstRequest = scriptedRequests()[0] ?? {};
+        expect(toolNames(firstRequest)).not.toContain('Write');
+        expect(toolNames(firstRequest)).toContain('StructuredOutput');
       });
     });
 

@@ -33,59 +33,6 @@ var GitError = class extends Error {
   }
 };
 
-// core/agent/kill-process-group.ts
-import { readdir, readFile } from "node:fs/promises";
-var DEFAULT_KILL_GRACE_MS = 2e3;
-var POLL_MS = 100;
-var AFTER_KILL_WAIT_MS = 1e3;
-async function killProcessGroup(pid, graceMs = DEFAULT_KILL_GRACE_MS) {
-  if (!signalGroup(pid, "SIGTERM")) return;
-  if (await waitForGroupExit(pid, graceMs)) return;
-  if (!signalGroup(pid, "SIGKILL")) return;
-  await waitForGroupExit(pid, AFTER_KILL_WAIT_MS);
-}
-async function isProcessGroupAlive(pid) {
-  if (!signalGroup(pid, 0)) return false;
-  if (process.platform !== "linux") return true;
-  const states = await memberStates(pid);
-  return states.length === 0 || states.some((state) => state !== "Z");
-}
-async function memberStates(pgid) {
-  let entries;
-  try {
-    entries = await readdir("/proc");
-  } catch {
-    return [];
-  }
-  const states = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (pgrp === String(pgid) && state !== void 0) states.push(state);
-    } catch {
-    }
-  }
-  return states;
-}
-function signalGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch (error62) {
-    return error62.code === "EPERM";
-  }
-}
-async function waitForGroupExit(pid, withinMs) {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    if (!await isProcessGroupAlive(pid)) return true;
-    await new Promise((done) => setTimeout(done, POLL_MS));
-  }
-  return !await isProcessGroupAlive(pid);
-}
-
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -19803,10 +19750,88 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// core/agent/kill-process-group.ts
+import { readdir, readFile } from "node:fs/promises";
+var DEFAULT_KILL_GRACE_MS = 2e3;
+var POLL_MS = 100;
+var AFTER_KILL_WAIT_MS = 1e3;
+async function killProcessGroup(pid, graceMs = DEFAULT_KILL_GRACE_MS) {
+  if (!signalGroup(pid, "SIGTERM")) return;
+  if (await waitForGroupExit(pid, graceMs)) return;
+  if (!signalGroup(pid, "SIGKILL")) return;
+  await waitForGroupExit(pid, AFTER_KILL_WAIT_MS);
+}
+async function isProcessGroupAlive(pid) {
+  if (!signalGroup(pid, 0)) return false;
+  if (process.platform !== "linux") return true;
+  const states = await memberStates(pid);
+  return states.length === 0 || states.some((state) => state !== "Z");
+}
+async function memberStates(pgid) {
+  let entries;
+  try {
+    entries = await readdir("/proc");
+  } catch {
+    return [];
+  }
+  const states = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (pgrp === String(pgid) && state !== void 0) states.push(state);
+    } catch {
+    }
+  }
+  return states;
+}
+function signalGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch (error62) {
+    return error62.code === "EPERM";
+  }
+}
+async function waitForGroupExit(pid, withinMs) {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    if (!await isProcessGroupAlive(pid)) return true;
+    await new Promise((done) => setTimeout(done, POLL_MS));
+  }
+  return !await isProcessGroupAlive(pid);
+}
+
+// core/plan/plan-schema.ts
+var TASK_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+var TASK_ID_MAX_LENGTH = 40;
+var HARD_MAX_TASKS = 256;
+var DEFAULT_MAX_TASKS = 20;
+var TaskIdSchema = external_exports.string().max(TASK_ID_MAX_LENGTH).regex(TASK_ID_PATTERN).describe(
+  "Slug of lowercase letters, digits and `-`, at most 40 characters; part of the task branch name."
+);
+var TaskSchema = external_exports.object({
+  id: external_exports.string().describe("Slug of lowercase letters, digits and `-`, at most 40 characters."),
+  title: external_exports.string().min(1).describe("One-line title, used in commit messages and reports."),
+  prompt: external_exports.string().describe("The instruction the agent receives; must not be empty."),
+  depends_on: external_exports.array(external_exports.string()).default([]).describe("Ids of tasks whose work this task builds on."),
+  files: external_exports.array(external_exports.string()).default([]).describe("Globs of the files the task expects to touch; used to keep overlapping tasks apart."),
+  estimate: external_exports.number().positive().optional().describe("Relative duration estimate for scheduling; defaults to 1.")
+}).strict();
+var PlanSchema = external_exports.object({ tasks: external_exports.array(TaskSchema) }).strict();
+
 export {
   InputError,
   EnvironmentError,
   GitError,
   external_exports,
-  killProcessGroup
+  killProcessGroup,
+  TASK_ID_PATTERN,
+  TASK_ID_MAX_LENGTH,
+  HARD_MAX_TASKS,
+  DEFAULT_MAX_TASKS,
+  TaskIdSchema,
+  TaskSchema,
+  PlanSchema
 };

@@ -2,9 +2,10 @@
 import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
 import {
   EnvironmentError,
+  PlanSchema,
   external_exports,
   killProcessGroup
-} from "./chunk-CCODNK3W.js";
+} from "./chunk-7LA3MPWW.js";
 import "./chunk-XTAA6DDR.js";
 
 // core/agent/claude-agent.ts
@@ -29915,7 +29916,9 @@ var ClaudeResultSchema = external_exports.object({
   /** The final assistant text, or the error text when `is_error`; only on `success`. */
   result: external_exports.string().optional(),
   /** Why an error subtype stopped, in Claude Code's words. */
-  errors: external_exports.array(external_exports.string()).optional()
+  errors: external_exports.array(external_exports.string()).optional(),
+  /** The answer matching the requested JSON schema, when the run asked for structured output (planning). */
+  structured_output: external_exports.unknown().optional()
 }).loose();
 var ClaudeAssistantSchema = external_exports.object({
   type: external_exports.literal("assistant"),
@@ -29954,7 +29957,16 @@ function toAgentRunResult(state, input, limits) {
   const result = parsed?.success ? parsed.data : void 0;
   if (result !== void 0 && isClaudeSuccess(result)) {
     const text2 = result.result ?? state.lastText ?? "";
-    return { ...base, ok: true, exitCode: 0, stdout: cap(text2), summary: text2, ...usage(result) };
+    const structured = result.structured_output === void 0 ? "" : `
+${JSON.stringify(result.structured_output)}`;
+    return {
+      ...base,
+      ok: true,
+      exitCode: 0,
+      stdout: cap(`${text2}${structured}`),
+      summary: text2,
+      ...usage(result)
+    };
   }
   const error = failureSentence(state, input, limits, result, parsed?.error?.message);
   const text = result?.result ?? state.lastText ?? "";
@@ -30007,6 +30019,10 @@ function firstLine(text) {
 }
 
 // core/agent/claude-agent.ts
+var { $schema: _dialect, ...PLAN_JSON_SCHEMA } = external_exports.toJSONSchema(PlanSchema, {
+  io: "input",
+  target: "draft-7"
+});
 var WEB_TOOLS = ["WebFetch", "WebSearch"];
 var EDIT_TOOLS = ["Write", "Edit", "MultiEdit", "NotebookEdit"];
 var STDERR_TAIL_LIMIT = 4 * 1024;
@@ -30129,6 +30145,8 @@ function buildQueryOptions(options, baseEnv, input, limits) {
       append: clusterInstructions(input, options.appendSystemPrompt)
     },
     env: clusterEnv(baseEnv, input),
+    // Planning asks for structured output: Claude Code itself makes the answer match the plan's JSON Schema.
+    ...planning ? { outputFormat: { type: "json_schema", schema: PLAN_JSON_SCHEMA } } : {},
     ...options.extraArgs === void 0 ? {} : { extraArgs: options.extraArgs },
     ...options.pathToClaudeCodeExecutable === void 0 ? {} : { pathToClaudeCodeExecutable: options.pathToClaudeCodeExecutable }
   };
