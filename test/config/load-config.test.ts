@@ -41,6 +41,10 @@ describe('parseConfig', () => {
         on_conflict: 'resolve',
         branch_prefix: 'cluster',
         draft: true,
+        approval: 'none',
+        allowed_bots: [],
+        allow_forks: false,
+        workflow: 'claude-cluster.yml',
       });
     });
   });
@@ -61,6 +65,10 @@ describe('parseConfig', () => {
         verify: 'npm test',
         branch_prefix: 'bots/cluster',
         draft: false,
+        approval: 'plan',
+        allowed_bots: ['renovate[bot]'],
+        allow_forks: true,
+        workflow: 'agents.yml',
       });
     });
 
@@ -91,7 +99,7 @@ describe('parseConfig', () => {
 
     it('lists the known keys when an unknown key is not a typo', () => {
       expect(problemsOf('label: x\nworkers: 3\n')).toEqual([
-        '.github/claude-cluster.yml line 2: `workers` is not a known key; remove it (known keys: label, command, max_parallel, max_tasks, budget, model, max_turns, allowed_tools, task_timeout_minutes, on_conflict, verify, branch_prefix, draft)',
+        '.github/claude-cluster.yml line 2: `workers` is not a known key; remove it (known keys: label, command, max_parallel, max_tasks, budget, model, max_turns, allowed_tools, task_timeout_minutes, on_conflict, verify, branch_prefix, draft, approval, allowed_bots, allow_forks, workflow)',
       ]);
     });
 
