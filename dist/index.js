@@ -14573,7 +14573,15 @@ var ConfigSchema = external_exports.object({
   }).default("cluster").describe(
     "Prefix of every branch a run creates: `<prefix>/<run-id>/integration`, `<prefix>/<run-id>/tasks/<task>`."
   ),
-  draft: external_exports.boolean().default(true).describe("Open the pull request as a draft.")
+  draft: external_exports.boolean().default(true).describe("Open the pull request as a draft."),
+  approval: external_exports.enum(["none", "plan"]).default("none").describe("`plan`: the App shows the plan and waits for `/cluster approve` before any task starts."),
+  allowed_bots: external_exports.array(external_exports.string().min(1)).default([]).describe("Bot accounts (e.g. `renovate[bot]`) allowed to start runs; other bots are ignored."),
+  allow_forks: external_exports.boolean().default(false).describe(
+    "Allow `/cluster` on pull requests from forks. Off by default: task jobs run with this repository’s secrets."
+  ),
+  workflow: external_exports.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/, {
+    message: "must be a workflow file name in .github/workflows, like claude-cluster.yml"
+  }).default("claude-cluster.yml").describe("The workflow file (in .github/workflows) the App dispatches.")
 }).strict();
 
 // core/config/load-config.ts
