@@ -17271,7 +17271,16 @@ var StartEntrySchema = external_exports.object({
   run: external_exports.string(),
   base: external_exports.string(),
   baseCommit: external_exports.string(),
-  title: external_exports.string().default("")
+  title: external_exports.string().default(""),
+  issue: optionalNumber,
+  excerpt: external_exports.string().optional()
+});
+var ControlEntrySchema = external_exports.object({
+  event: external_exports.enum(["plan", "approve", "cancel", "retry"]),
+  run: external_exports.string(),
+  task: external_exports.string().optional(),
+  by: external_exports.string().optional(),
+  excerpt: external_exports.string().optional()
 });
 var TaskEntrySchema = external_exports.object({
   event: external_exports.literal("task"),
@@ -17300,10 +17309,11 @@ var VerifyEntrySchema = external_exports.object({
   durationMs: external_exports.coerce.number().default(0),
   excerpt: external_exports.string().default("")
 });
-var LedgerEntrySchema = external_exports.discriminatedUnion("event", [
+var LedgerEntrySchema = external_exports.union([
   StartEntrySchema,
   TaskEntrySchema,
-  VerifyEntrySchema
+  VerifyEntrySchema,
+  ControlEntrySchema
 ]);
 var TRAILER_KEYS = {
   event: "Cluster-Event",
@@ -17311,6 +17321,8 @@ var TRAILER_KEYS = {
   base: "Cluster-Base",
   baseCommit: "Cluster-Base-Commit",
   title: "Cluster-Title",
+  issue: "Cluster-Issue",
+  by: "Cluster-By",
   task: "Cluster-Task",
   status: "Cluster-Status",
   branch: "Cluster-Branch",

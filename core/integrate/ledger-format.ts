@@ -21,13 +21,28 @@ const json = <T extends z.ZodType>(schema: T) =>
 
 const optionalNumber = z.coerce.number().finite().optional();
 
-/** The run's first ledger commit. */
+/** The run's first ledger commit; its excerpt block holds the plan as JSON when the run was started by the App. */
 export const StartEntrySchema = z.object({
   event: z.literal('start'),
   run: z.string(),
   base: z.string(),
   baseCommit: z.string(),
   title: z.string().default(''),
+  issue: optionalNumber,
+  excerpt: z.string().optional(),
+});
+
+/**
+ * A step in the run's life that is not a task outcome: `plan` (the plan arrived from the planning workflow; JSON in
+ * the excerpt), `approve` (start after the plan was shown), `cancel` (start nothing more), `retry` (run `task` again on
+ * the integration branch as it stands).
+ */
+export const ControlEntrySchema = z.object({
+  event: z.enum(['plan', 'approve', 'cancel', 'retry']),
+  run: z.string(),
+  task: z.string().optional(),
+  by: z.string().optional(),
+  excerpt: z.string().optional(),
 });
 
 /** One task outcome. */
@@ -62,15 +77,17 @@ export const VerifyEntrySchema = z.object({
 });
 
 /** Any ledger entry. */
-export const LedgerEntrySchema = z.discriminatedUnion('event', [
+export const LedgerEntrySchema = z.union([
   StartEntrySchema,
   TaskEntrySchema,
   VerifyEntrySchema,
+  ControlEntrySchema,
 ]);
 
 export type StartEntry = z.infer<typeof StartEntrySchema>;
 export type TaskEntry = z.infer<typeof TaskEntrySchema>;
 export type VerifyEntry = z.infer<typeof VerifyEntrySchema>;
+export type ControlEntry = z.infer<typeof ControlEntrySchema>;
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
 /** Trailer key of each entry field. Values are single-line; lists are JSON arrays. */
@@ -80,6 +97,8 @@ const TRAILER_KEYS: Record<string, string> = {
   base: 'Cluster-Base',
   baseCommit: 'Cluster-Base-Commit',
   title: 'Cluster-Title',
+  issue: 'Cluster-Issue',
+  by: 'Cluster-By',
   task: 'Cluster-Task',
   status: 'Cluster-Status',
   branch: 'Cluster-Branch',
@@ -115,7 +134,8 @@ function fenceFor(text: string): string {
 
 /** Plain input of `formatLedgerMessage`: an entry before parsing (lists as arrays, numbers as numbers). */
 export type LedgerEntryInput =
-  | Omit<z.input<typeof StartEntrySchema>, never>
+  | (Omit<z.input<typeof StartEntrySchema>, 'issue'> & { issue?: number })
+  | ControlEntry
   | (Omit<TaskEntry, 'files' | 'conflicts'> & { files: string[]; conflicts: string[] })
   | (Omit<VerifyEntry, 'passed' | 'exitCode'> & { passed: boolean; exitCode: number | null });
 

@@ -77,12 +77,23 @@ describe.each([DISPATCH, REUSABLE])('%s', (file) => {
     for (const line of grants) expect(line, 'a permission without a reason').toMatch(/ # \S/);
   });
 
-  it('runs one run id at a time and never cancels a running one', async () => {
+  it('serializes what must not overlap and never cancels a running job', async () => {
     const workflow = await readWorkflowTemplate(file);
-    expect(workflow.concurrency).toEqual({
-      group: `claude-cluster-${expression('inputs.run-id')}`,
-      'cancel-in-progress': false,
-    });
+    if (file === DISPATCH) {
+      // Planning is serialized per run; the App's task waves overlap on purpose (the engine's pushes are leases,
+      // and GitHub would replace a waiting run of a group with a newer one, losing a wave).
+      expect(workflow.concurrency).toBeUndefined();
+      expect(workflow.jobs.plan?.concurrency).toEqual({
+        group: `claude-cluster-${expression('inputs.run-id')}-plan`,
+        'cancel-in-progress': false,
+      });
+    } else {
+      // A reusable call is one whole wave: one call per run id at a time.
+      expect(workflow.concurrency).toEqual({
+        group: `claude-cluster-${expression('inputs.run-id')}`,
+        'cancel-in-progress': false,
+      });
+    }
   });
 
   it('gives every job a timeout', async () => {

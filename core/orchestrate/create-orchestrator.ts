@@ -1,0 +1,255 @@
+import { sanitizeUntrustedText } from '../agent/sanitize-untrusted-text.ts';
+import { InputError } from '../errors/errors.ts';
+import { readIssuePlan } from '../plan/read-issue-plan.ts';
+import { deriveRunState } from './derive-run-state.ts';
+import { dispatchWorkflow } from './dispatch-workflow.ts';
+import { appendLedgerEntryOnGitHub, readLedgerFromGitHub } from './github-ledger.ts';
+import type { CommandReply, Orchestrator, OrchestratorContext, RetrySelection } from './orchestrator.ts';
+import { listRunRefs, reconcileRun, runLocation, startRunOnGitHub } from './reconcile-run.ts';
+import { issueNumberOfRunId, runIdForTrigger } from './run-id.ts';
+import { readRunPlan, readRunStart } from './run-start.ts';
+
+/** The orchestrator the App and the zero-hosting workflow use. */
+export function createOrchestrator(): Orchestrator {
+  return {
+    startRun: async (context, request) => {
+      const runId = runIdForTrigger(request.issueNumber, request.triggerId);
+      const base = request.pullRequest?.headRef ?? context.defaultBranch;
+      // What readers of the issue see is what runs: hidden markup never carries a plan.
+      const found = readIssuePlan(sanitizeUntrustedText(request.body), {
+        maxTasks: context.config.max_tasks,
+      });
+      const needsApproval = request.planOnly || context.config.approval === 'plan';
+      const created = await startRunOnGitHub(context, runId, {
+        issueNumber: request.issueNumber,
+        base,
+        title: request.title,
+        start: {
+          ...(found.source === 'none' ? {} : { plan: found.plan }),
+          source: found.source === 'none' ? 'agent' : found.source,
+          requestedBy: request.requestedBy,
+          ...(request.extraInstructions ? { extraInstructions: request.extraInstructions } : {}),
+          needsApproval,
+          ...(request.pullRequest ? { pullRequest: request.pullRequest.number } : {}),
+        },
+      });
+      // A redelivered or concurrent event finds the run started: only the creator announces and plans it.
+      if (!created) {
+        await reconcileRun(context, runId);
+        return {};
+      }
+      if (found.source === 'none') {
+        await dispatchWorkflow(
+          context.octokit,
+          runLocation(context, runId).repo,
+          context.config.workflow,
+          context.defaultBranch,
+          {
+            'run-id': runId,
+            'issue-number': request.issueNumber,
+            'base-ref': base,
+            mode: 'plan',
+          },
+        );
+        return { comment: `Planning run \`${runId}\` with Claude Code; the plan will appear here.` };
+      }
+      await reconcileRun(context, runId);
+      const count = found.plan.tasks.length;
+      return {
+        comment: needsApproval
+          ? `Run \`${runId}\`: ${count} task(s) planned from the issue's ${found.source}. Comment \`/${context.config.command} approve\` to start.`
+          : `Run \`${runId}\` started: ${count} task(s) from the issue's ${found.source}.`,
+      };
+    },
+
+    approveRun: async (context, request) => {
+      const runId = await latestRunId(context, request.issueNumber);
+      await appendControl(
+        context,
+        runId,
+        { event: 'approve', by: request.approvedBy },
+        `Approve run ${runId}`,
+      );
+      await reconcileRun(context, runId);
+      return {
+        comment: `Run \`${runId}\` approved by @${request.approvedBy}; its ready tasks are starting.`,
+      };
+    },
+
+    showStatus: async (context, request) => {
+      await reconcileRun(context, await latestRunId(context, request.issueNumber));
+      return {};
+    },
+
+    cancelRun: async (context, request) => {
+      const runId = await latestRunId(context, request.issueNumber);
+      await appendControl(
+        context,
+        runId,
+        { event: 'cancel', by: request.cancelledBy },
+        `Cancel run ${runId}`,
+      );
+      const cancelled = await cancelWorkflowRuns(context, runId);
+      await reconcileRun(context, runId);
+      return {
+        comment: `Run \`${runId}\` cancelled by @${request.cancelledBy}; ${cancelled} workflow run(s) stopped.`,
+      };
+    },
+
+    retryTasks: async (context, request) => {
+      const runId = await latestRunId(context, request.issueNumber);
+      const ids = await tasksToRetry(context, runId, request.selection);
+      if (ids.length === 0)
+        return { comment: `Run \`${runId}\` has no failed, conflicted or skipped task to retry.` };
+      for (const task of ids) {
+        await appendControl(
+          context,
+          runId,
+          { event: 'retry', task, by: request.requestedBy },
+          `Retry task ${task}`,
+        );
+      }
+      await reconcileRun(context, runId);
+      return {
+        comment: `Retrying ${ids.map((id) => `\`${id}\``).join(', ')} on the current integration branch.`,
+      };
+    },
+
+    reconcileRun: (context, request) => reconcileRun(context, request.runId),
+
+    cleanupRun: async (context, request) => {
+      const dir = request.integrationBranch.replace(/\/integration$/, '');
+      const refs = await listRunRefs(context, dir);
+      for (const name of refs) {
+        if (name === 'integration') continue;
+        await context.octokit.rest.git
+          .deleteRef({ owner: context.owner, repo: context.repo, ref: `heads/${dir}/${name}` })
+          .catch((error: unknown) => {
+            // Already gone (another cleanup was faster) is the wanted state.
+            if (
+              (error as { status?: number }).status !== 422 &&
+              (error as { status?: number }).status !== 404
+            )
+              throw error;
+          });
+      }
+    },
+  };
+}
+
+/** The issue's most recent run (its integration branch), or an InputError saying there is none. */
+async function latestRunId(context: OrchestratorContext, issueNumber: number): Promise<string> {
+  const refs = await context.octokit.paginate(context.octokit.rest.git.listMatchingRefs, {
+    owner: context.owner,
+    repo: context.repo,
+    ref: `heads/${context.config.branch_prefix}/${issueNumber}-`,
+    per_page: 100,
+  });
+  const runIds = refs
+    .map((ref) => /\/(\d+-[0-9a-f]{8})\/integration$/.exec(ref.ref)?.[1])
+    .filter((id): id is string => id !== undefined && issueNumberOfRunId(id) === issueNumber);
+  if (runIds.length === 0) {
+    throw new InputError(
+      `issue #${issueNumber} has no run yet; comment \`/${context.config.command}\` to start one`,
+    );
+  }
+  // Several runs: the one whose start entry is newest.
+  let latest = runIds[0]!;
+  let latestTime = '';
+  for (const runId of runIds) {
+    const { data } = await context.octokit.rest.repos.getBranch({
+      owner: context.owner,
+      repo: context.repo,
+      branch: runLocation(context, runId).branches.integration,
+    });
+    const time = data.commit.commit.committer?.date ?? '';
+    if (time >= latestTime) [latest, latestTime] = [runId, time];
+  }
+  return latest;
+}
+
+async function appendControl(
+  context: OrchestratorContext,
+  runId: string,
+  fields: { event: 'approve' | 'cancel' | 'retry'; by: string; task?: string },
+  subject: string,
+): Promise<void> {
+  const { repo, branches } = runLocation(context, runId);
+  await appendLedgerEntryOnGitHub(context.octokit, repo, branches.integration, subject, {
+    run: runId,
+    ...fields,
+  });
+}
+
+/** Stops the run's queued and running workflow runs (found by the run id in their run-name). */
+async function cancelWorkflowRuns(context: OrchestratorContext, runId: string): Promise<number> {
+  let cancelled = 0;
+  for (const status of ['queued', 'in_progress'] as const) {
+    const { data } = await context.octokit.rest.actions.listWorkflowRunsForRepo({
+      owner: context.owner,
+      repo: context.repo,
+      status,
+      event: 'workflow_dispatch',
+      per_page: 100,
+    });
+    for (const run of data.workflow_runs) {
+      if (!(run.name ?? '').startsWith(`claude-cluster ${runId} (`)) continue;
+      await context.octokit.rest.actions.cancelWorkflowRun({
+        owner: context.owner,
+        repo: context.repo,
+        run_id: run.id,
+      });
+      cancelled++;
+    }
+  }
+  return cancelled;
+}
+
+/** The tasks a `/cluster retry` re-runs: the chosen one (or every failed and conflicted one) and its skipped dependents. */
+async function tasksToRetry(
+  context: OrchestratorContext,
+  runId: string,
+  selection: RetrySelection,
+): Promise<string[]> {
+  const { repo, branches, dir } = runLocation(context, runId);
+  const { ledger } = await readLedgerFromGitHub(context.octokit, repo, branches.integration, runId);
+  const started = readRunStart(ledger);
+  const plan = started && readRunPlan(ledger, started.start);
+  if (plan === undefined)
+    throw new InputError(`run \`${runId}\` has no plan yet; wait for the plan before retrying`);
+  const state = deriveRunState(plan, ledger, await listRunRefs(context, dir), context.config);
+  const stopped = (id: string) =>
+    ['failed', 'conflicted', 'skipped'].includes(state.tasks.get(id)?.state ?? '');
+  let roots: string[];
+  if (selection.kind === 'task') {
+    if (!state.tasks.has(selection.taskId)) {
+      throw new InputError(
+        `run \`${runId}\` has no task \`${selection.taskId}\`; use one of ${[...state.tasks.keys()].join(', ')}`,
+      );
+    }
+    roots = stopped(selection.taskId) ? [selection.taskId] : [];
+  } else {
+    roots = [...state.tasks]
+      .filter(([, task]) => task.state === 'failed' || task.state === 'conflicted')
+      .map(([id]) => id);
+  }
+  // Dependents skipped because of a retried task get another chance too.
+  const chosen = new Set(roots);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const task of plan.tasks) {
+      if (
+        !chosen.has(task.id) &&
+        state.tasks.get(task.id)?.state === 'skipped' &&
+        task.depends_on.some((dep) => chosen.has(dep))
+      ) {
+        chosen.add(task.id);
+        grew = true;
+      }
+    }
+  }
+  return plan.tasks.map((task) => task.id).filter((id) => chosen.has(id));
+}
+
+export type { CommandReply };

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { LedgerRecord } from '../integrate/read-ledger.ts';
+import { PlanSchema } from '../plan/plan-schema.ts';
+
+/**
+ * What the App writes into a run's start entry (its excerpt block, as JSON): the plan and how the run was asked
+ * for, so every later event re-derives the run from the integration branch alone.
+ */
+export const RunStartSchema = z.object({
+  /** Absent while the planning workflow works on it; a `plan` entry brings it later. */
+  plan: PlanSchema.optional(),
+  source: z.enum(['block', 'task-list', 'agent']),
+  requestedBy: z.string(),
+  /** Text given after `/cluster`, added to every task's prompt. */
+  extraInstructions: z.string().optional(),
+  /** `/cluster plan` or `approval: plan`: no task starts before `/cluster approve`. */
+  needsApproval: z.boolean(),
+  /** Set for runs started on a pull request: the PR the result goes into. */
+  pullRequest: z.number().int().positive().optional(),
+});
+
+/** A run's start data. */
+export type RunStart = z.infer<typeof RunStartSchema>;
+
+/** The plan brought by a `plan` entry (from the planning workflow's record comment). */
+export const PlanEntrySchema = z.object({
+  plan: PlanSchema,
+  source: z.enum(['block', 'task-list', 'agent']),
+});
+
+/** The run's plan: from its start entry, else from its latest `plan` entry; undefined while it is being planned. */
+export function readRunPlan(ledger: LedgerRecord[], start: RunStart) {
+  if (start.plan) return start.plan;
+  const entry = ledger.findLast((record) => record.event === 'plan');
+  if (entry?.event !== 'plan' || entry.excerpt === undefined) return undefined;
+  try {
+    const parsed = PlanEntrySchema.safeParse(JSON.parse(entry.excerpt));
+    return parsed.success ? parsed.data.plan : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The start data of a run from its ledger, or undefined when the start entry carries none (a local run). */
+export function readRunStart(
+  ledger: LedgerRecord[],
+): { start: RunStart; base: string; title: string } | undefined {
+  const entry = ledger.find((record) => record.event === 'start');
+  if (entry?.event !== 'start' || entry.excerpt === undefined) return undefined;
+  try {
+    const parsed = RunStartSchema.safeParse(JSON.parse(entry.excerpt));
+    return parsed.success ? { start: parsed.data, base: entry.base, title: entry.title } : undefined;
+  } catch {
+    return undefined;
+  }
+}
