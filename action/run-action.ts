@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import { InputError } from '../core/errors/errors.ts';
 import { readIssue } from '../core/github/read-issue.ts';
 import type { ActionInputs } from './action-inputs.ts';
-import { chooseModelCredential } from './agent-environment.ts';
+import { buildAgentEnvironment, chooseModelCredential } from './agent-environment.ts';
 import { createActionAgent } from './create-action-agent.ts';
 import { createOctokit } from './create-octokit.ts';
 import { describeActionError } from './describe-action-error.ts';
@@ -26,7 +26,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     maskSecrets(inputs, (value) => core.setSecret(value));
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const event = await readEvent(env);
-    const config = await loadActionConfig(workspace, inputs);
+    const trustedRef = `refs/remotes/origin/${event.repository.default_branch}`;
+    const config = await loadActionConfig(workspace, inputs, trustedRef);
     const agentContext = {
       inputs,
       config,
@@ -72,7 +73,16 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       config,
       workspace,
       tempDir: env.RUNNER_TEMP ?? tmpdir(),
-      trustedConfigRef: `refs/remotes/origin/${event.repository.default_branch}`,
+      trustedConfigRef: trustedRef,
+      verifyEnv: buildAgentEnvironment(env, {
+        credential: {},
+        secrets: [
+          inputs['github-token'],
+          inputs['anthropic-api-key'],
+          inputs['claude-code-oauth-token'],
+        ].filter((value): value is string => value !== undefined),
+        agentKind: 'command',
+      }),
       gitEnv,
       createAgent: () => createActionAgent(agentContext),
       setOutput: (name, value) => core.setOutput(name, value),

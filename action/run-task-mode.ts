@@ -24,6 +24,8 @@ export interface TaskModeInput {
   tempDir: string;
   /** Trusted branch whose agent configuration is used (the repository's default branch). */
   trustedConfigRef?: string;
+  /** Environment of the verify command: the job's without tokens or secrets. */
+  verifyEnv?: NodeJS.ProcessEnv;
   /** Credentials for the engine's own fetches and pushes (never given to the agent). */
   gitEnv?: NodeJS.ProcessEnv;
   /** Built lazily: a malformed task input is refused before anything is installed. */
@@ -66,6 +68,7 @@ export async function runTaskMode(input: TaskModeInput): Promise<TaskModeOutcome
     agent,
     workDir: `${input.tempDir}/claude-cluster-${input.runId}-${task.id}`,
     trustedConfigRef: input.trustedConfigRef,
+    verifyEnv: input.verifyEnv,
     signal: input.signal,
   });
   const outcome = result.report.tasks[0]!;

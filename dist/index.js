@@ -14699,9 +14699,44 @@ async function loadConfigFile(path, sourceName = path) {
   return parseConfig(text, sourceName);
 }
 
+// core/git/run-git.ts
+import { spawn as spawn2 } from "node:child_process";
+function runGit(args, options) {
+  return new Promise((resolve3, reject) => {
+    const child = spawn2("git", ["-c", "gc.auto=0", "-c", "maintenance.auto=false", ...args], {
+      cwd: options.cwd,
+      // Prompts would hang a headless run; locale fixed so nothing depends on translated output.
+      env: { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
+      stdio: ["pipe", "pipe", "pipe"]
+    });
+    const out = [];
+    const err = [];
+    child.stdout.on("data", (chunk) => out.push(chunk));
+    child.stderr.on("data", (chunk) => err.push(chunk));
+    child.on("error", (error) => reject(new GitError(args, null, error.message, options.cwd)));
+    child.on("close", (code) => {
+      const result = {
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        exitCode: code ?? -1
+      };
+      if (code === 0 || code !== null && options.okExitCodes?.includes(code)) resolve3(result);
+      else reject(new GitError(args, code, result.stderr || result.stdout, options.cwd));
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
+async function git(args, options) {
+  const { stdout } = await runGit(args, options);
+  return stdout.replace(/\n$/, "");
+}
+
 // action/load-action-config.ts
-async function loadActionConfig(workspace, inputs) {
-  const config = await loadConfigFile(join4(workspace, CONFIG_PATH), CONFIG_PATH);
+async function loadActionConfig(workspace, inputs, trustedRef) {
+  const trusted = trustedRef === void 0 ? void 0 : await readFileAtRef(workspace, trustedRef, CONFIG_PATH);
+  const config = trusted === void 0 ? await loadConfigFile(join4(workspace, CONFIG_PATH), CONFIG_PATH) : parseConfig(trusted, `${CONFIG_PATH} (${trustedRef.replace(/^refs\/remotes\//, "")})`);
   return ConfigSchema.parse({
     ...config,
     ...inputs.model !== void 0 && { model: inputs.model },
@@ -14713,6 +14748,15 @@ async function loadActionConfig(workspace, inputs) {
     ...inputs["on-conflict"] !== void 0 && { on_conflict: inputs["on-conflict"] },
     ...inputs.verify !== void 0 && { verify: inputs.verify }
   });
+}
+async function readFileAtRef(workspace, ref, path) {
+  const exists = await runGit(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
+    cwd: workspace,
+    okExitCodes: [1]
+  });
+  if (exists.exitCode !== 0) return void 0;
+  const file = await runGit(["show", `${ref}:${path}`], { cwd: workspace, okExitCodes: [128] });
+  return file.exitCode === 0 ? file.stdout : "";
 }
 
 // action/mask-secrets.ts
@@ -16516,41 +16560,8 @@ function printable(text) {
   return text.replace(/[^\x20-\x7e]/gu, (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`);
 }
 
-// core/git/run-git.ts
-import { spawn as spawn2 } from "node:child_process";
-function runGit(args, options) {
-  return new Promise((resolve3, reject) => {
-    const child = spawn2("git", ["-c", "gc.auto=0", "-c", "maintenance.auto=false", ...args], {
-      cwd: options.cwd,
-      // Prompts would hang a headless run; locale fixed so nothing depends on translated output.
-      env: { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
-      stdio: ["pipe", "pipe", "pipe"]
-    });
-    const out = [];
-    const err = [];
-    child.stdout.on("data", (chunk) => out.push(chunk));
-    child.stderr.on("data", (chunk) => err.push(chunk));
-    child.on("error", (error) => reject(new GitError(args, null, error.message, options.cwd)));
-    child.on("close", (code) => {
-      const result = {
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-        exitCode: code ?? -1
-      };
-      if (code === 0 || code !== null && options.okExitCodes?.includes(code)) resolve3(result);
-      else reject(new GitError(args, code, result.stderr || result.stdout, options.cwd));
-    });
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(options.input ?? "");
-  });
-}
-async function git(args, options) {
-  const { stdout } = await runGit(args, options);
-  return stdout.replace(/\n$/, "");
-}
-
 // core/integrate/remote-branch-store.ts
+var PUSH_ATTEMPTS = 3;
 var PRIVATE_PREFIX = "refs/cluster-remote";
 function remoteBranchStore(options) {
   const { repoDir, remote, env } = options;
@@ -16582,21 +16593,26 @@ function remoteBranchStore(options) {
     async compareAndSwap(branch, next, expected, reason) {
       options.guardPush(remote, branch);
       const lease = `--force-with-lease=refs/heads/${branch}:${expected ?? ""}`;
-      const push = await runGit(
-        ["push", "--porcelain", "--no-verify", lease, remote, `${next}:refs/heads/${branch}`],
-        {
-          cwd: repoDir,
-          env: { ...env, GIT_REFLOG_ACTION: reason },
-          okExitCodes: [1]
+      let refusal = "";
+      for (let attempt = 0; attempt < PUSH_ATTEMPTS; attempt++) {
+        const push = await runGit(
+          ["push", "--porcelain", "--no-verify", lease, remote, `${next}:refs/heads/${branch}`],
+          {
+            cwd: repoDir,
+            env: { ...env, GIT_REFLOG_ACTION: reason },
+            okExitCodes: [1]
+          }
+        );
+        if (push.exitCode === 0) {
+          await runGit(["update-ref", privateRef(branch), next], { cwd: repoDir, env });
+          return true;
         }
-      );
-      if (push.exitCode === 0) {
-        await runGit(["update-ref", privateRef(branch), next], { cwd: repoDir, env });
-        return true;
+        if (await store.head(branch) !== expected) return false;
+        refusal = push.stderr.trim() || push.stdout.trim() || "no output";
+        await new Promise((done) => setTimeout(done, 150 * (attempt + 1)));
       }
-      if (await store.head(branch) !== expected) return false;
       throw new Error(
-        `pushing \`${branch}\` to ${remote} failed: ${push.stderr.trim() || push.stdout.trim() || "no output"}; check that the token may push to this repository`
+        `pushing \`${branch}\` to ${remote} failed: ${refusal}; check that the token may push to this repository and that no branch rule blocks it`
       );
     }
   };
@@ -17905,7 +17921,7 @@ async function runVerify(options) {
       command: `exec 2>&1
 ${options.command}`,
       cwd: dir,
-      env: { ...process.env, CI: process.env.CI ?? "true" },
+      env: { ...options.env ?? process.env, CI: (options.env ?? process.env).CI ?? "true" },
       stdin: "",
       outputLimit: 0,
       timeoutMs: options.timeoutMs,
@@ -18104,7 +18120,8 @@ async function verifyIntegration(options, target, worktrees, command) {
     commit: head,
     command,
     timeoutMs: options.config.task_timeout_minutes * 6e4,
-    signal: options.signal
+    signal: options.signal,
+    env: options.verifyEnv
   });
 }
 async function finish(options, outcome) {
@@ -18180,6 +18197,7 @@ async function runTaskMode(input) {
     agent,
     workDir: `${input.tempDir}/claude-cluster-${input.runId}-${task.id}`,
     trustedConfigRef: input.trustedConfigRef,
+    verifyEnv: input.verifyEnv,
     signal: input.signal
   });
   const outcome = result.report.tasks[0];
@@ -18250,7 +18268,8 @@ async function runAction(env = process.env) {
     maskSecrets(inputs, (value) => setSecret(value));
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const event = await readEvent(env);
-    const config = await loadActionConfig(workspace, inputs);
+    const trustedRef = `refs/remotes/origin/${event.repository.default_branch}`;
+    const config = await loadActionConfig(workspace, inputs, trustedRef);
     const agentContext = {
       inputs,
       config,
@@ -18296,7 +18315,16 @@ async function runAction(env = process.env) {
       config,
       workspace,
       tempDir: env.RUNNER_TEMP ?? tmpdir(),
-      trustedConfigRef: `refs/remotes/origin/${event.repository.default_branch}`,
+      trustedConfigRef: trustedRef,
+      verifyEnv: buildAgentEnvironment(env, {
+        credential: {},
+        secrets: [
+          inputs["github-token"],
+          inputs["anthropic-api-key"],
+          inputs["claude-code-oauth-token"]
+        ].filter((value) => value !== void 0),
+        agentKind: "command"
+      }),
       gitEnv,
       createAgent: () => createActionAgent(agentContext),
       setOutput: (name, value) => setOutput(name, value),

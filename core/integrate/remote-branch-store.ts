@@ -12,6 +12,9 @@ export interface RemoteBranchStoreOptions {
   guardPush: (remote: string, branch: string) => void;
 }
 
+/** Pushes of one compare-and-swap before a refusal that is not a lost race counts as an error. */
+const PUSH_ATTEMPTS = 3;
+
 /** Where fetched remote heads are kept, apart from the user's own refs. */
 const PRIVATE_PREFIX = 'refs/cluster-remote';
 
@@ -51,24 +54,29 @@ export function remoteBranchStore(options: RemoteBranchStoreOptions): BranchStor
     async compareAndSwap(branch, next, expected, reason) {
       options.guardPush(remote, branch);
       const lease = `--force-with-lease=refs/heads/${branch}:${expected ?? ''}`;
-      const push = await runGit(
-        ['push', '--porcelain', '--no-verify', lease, remote, `${next}:refs/heads/${branch}`],
-        {
-          cwd: repoDir,
-          env: { ...env, GIT_REFLOG_ACTION: reason },
-          okExitCodes: [1],
-        },
-      );
-      if (push.exitCode === 0) {
-        await runGit(['update-ref', privateRef(branch), next], { cwd: repoDir, env });
-        return true;
+      let refusal = '';
+      for (let attempt = 0; attempt < PUSH_ATTEMPTS; attempt++) {
+        const push = await runGit(
+          ['push', '--porcelain', '--no-verify', lease, remote, `${next}:refs/heads/${branch}`],
+          {
+            cwd: repoDir,
+            env: { ...env, GIT_REFLOG_ACTION: reason },
+            okExitCodes: [1],
+          },
+        );
+        if (push.exitCode === 0) {
+          await runGit(['update-ref', privateRef(branch), next], { cwd: repoDir, env });
+          return true;
+        }
+        // Refused. If the branch is no longer where we expected, another job moved (or created) it first: the lease
+        // did its job and the caller merges again. If it is still there, the refusal may be passing (the server's ref
+        // lock held by a concurrent push that has not landed yet): try again shortly, then report it.
+        if ((await store.head(branch)) !== expected) return false;
+        refusal = push.stderr.trim() || push.stdout.trim() || 'no output';
+        await new Promise((done) => setTimeout(done, 150 * (attempt + 1)));
       }
-      // The push was refused. If the branch is no longer where we expected, another job moved (or created) it first:
-      // the lease did its job and the caller retries. If it is still there, the server refused us for another reason
-      // (protection rules, hooks, permissions): that is an error.
-      if ((await store.head(branch)) !== expected) return false;
       throw new Error(
-        `pushing \`${branch}\` to ${remote} failed: ${push.stderr.trim() || push.stdout.trim() || 'no output'}; check that the token may push to this repository`,
+        `pushing \`${branch}\` to ${remote} failed: ${refusal}; check that the token may push to this repository and that no branch rule blocks it`,
       );
     },
   };

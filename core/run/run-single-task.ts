@@ -46,6 +46,8 @@ export interface RunSingleTaskOptions {
    * put in place while the agent runs, when the branch worked on may carry someone else's (a PR's head).
    */
   trustedConfigRef?: string;
+  /** Environment of the verify command (it runs code the agent wrote): the job's, without tokens. */
+  verifyEnv?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
 }
 
@@ -269,6 +271,7 @@ async function verifyIntegration(
     command,
     timeoutMs: options.config.task_timeout_minutes * 60_000,
     signal: options.signal,
+    env: options.verifyEnv,
   });
 }
 

@@ -17,6 +17,8 @@ export async function runVerify(options: {
   command: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The command's environment; the process's own by default (CI jobs pass one without tokens). */
+  env?: NodeJS.ProcessEnv;
 }): Promise<VerifyResult> {
   const dir = join(options.workDir, 'verify');
   await options.worktrees.addDetached(dir, options.commit);
@@ -25,7 +27,7 @@ export async function runVerify(options: {
       // Interleaved output reads as it would in a terminal.
       command: `exec 2>&1\n${options.command}`,
       cwd: dir,
-      env: { ...process.env, CI: process.env.CI ?? 'true' },
+      env: { ...(options.env ?? process.env), CI: (options.env ?? process.env).CI ?? 'true' },
       stdin: '',
       outputLimit: 0,
       timeoutMs: options.timeoutMs,

@@ -1,5 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readLedger } from '../../core/integrate/read-ledger.ts';
+import { createSignalFile } from '../helpers/signal-file.ts';
 import { createTempRemote, type TempRemote } from '../helpers/temp-remote.ts';
 import { stubAgentCommand } from '../helpers/temp-repo.ts';
 import { runBundledAction } from './run-bundled-action.ts';
@@ -59,6 +64,7 @@ describe('the bundled action in task mode', () => {
         taskJob('alpha', '@write a.txt = a'),
         taskJob('beta', '@write b.txt = b'),
       ]);
+      expect([a.error, b.error]).toEqual([undefined, undefined]);
       expect([a.outputs.status, b.outputs.status]).toEqual(['integrated', 'integrated']);
       expect(show('cluster/42/integration', 'a.txt')).toBe('a');
       expect(show('cluster/42/integration', 'b.txt')).toBe('b');
@@ -74,10 +80,14 @@ describe('the bundled action in task mode', () => {
       ['retry', 'resolved', 'retried'],
     ] as const) {
       it(`with on-conflict ${mode}, reports ${status}`, async () => {
-        const late = taskJob('second', '@sleep 1.5\n@replace notes.txt line 2 = TWO (second)', {
+        // The late job's agent starts from the integration branch before the early job lands, and finishes after.
+        const signal = createSignalFile();
+        const late = taskJob('second', `@wait-for ${signal.path}\n@replace notes.txt line 2 = TWO (second)`, {
           'on-conflict': mode,
         });
+        await signal.waiting();
         const early = await taskJob('first', '@replace notes.txt line 2 = TWO (first)');
+        signal.fire();
         const run = await late;
         expect(early.outputs.status).toBe('integrated');
         expect(run.outputs.status).toBe(status);
@@ -97,6 +107,32 @@ describe('the bundled action in task mode', () => {
         /task `broken` failed: .*cannot compile.*partial work is on branch `cluster\/42\/tasks\/broken`/,
       );
       expect(show('cluster/42/tasks/broken', 'half.txt')).toBe('half');
+    });
+  });
+
+  describe('on a branch whose author changed the cluster configuration', () => {
+    it('uses the default branch’s configuration, so the branch cannot choose the verify command', async () => {
+      const marker = join(tmpdir(), `cluster-pwned-${process.pid}-${Date.now()}`);
+      const workspace = remote.clone();
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: workspace, stdio: 'ignore' });
+      git('checkout', '-q', '-b', 'pr-head');
+      mkdirSync(join(workspace, '.github'), { recursive: true });
+      writeFileSync(join(workspace, '.github', 'claude-cluster.yml'), `verify: touch ${marker}\n`);
+      git('add', '-A');
+      git('commit', '-q', '-m', 'hostile config');
+      git('push', '-q', 'origin', 'pr-head');
+      const run = await runBundledAction({
+        workspace,
+        inputs: {
+          mode: 'task',
+          task: task('t', '@write t.txt = t'),
+          'run-id': '42',
+          'base-ref': 'pr-head',
+          agent: stubAgentCommand(),
+        },
+      });
+      expect(run.outputs.status).toBe('integrated');
+      expect(existsSync(marker)).toBe(false);
     });
   });
 

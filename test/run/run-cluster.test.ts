@@ -1,5 +1,8 @@
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readLedger } from '../../core/integrate/read-ledger.ts';
+import type { RunEvent } from '../../core/run/run-events.ts';
+import { createSignalFile, type SignalFile } from '../helpers/signal-file.ts';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.ts';
 import { outcome, runWithStub } from './run-fixture.ts';
 
@@ -10,6 +13,13 @@ beforeEach(() => {
 afterEach(() => repo.remove());
 
 const show = (ref: string, path: string) => repo.git('show', `${ref}:${path}`);
+
+/** Fires `signal` once `taskId` has landed on the integration branch. */
+function fireWhenIntegrated(taskId: string, signal: SignalFile) {
+  return (event: RunEvent) => {
+    if (event.type === 'task-state' && event.taskId === taskId && event.state === 'integrated') signal.fire();
+  };
+}
 
 describe('runCluster', () => {
   describe('with independent tasks', () => {
@@ -61,13 +71,17 @@ describe('runCluster', () => {
   });
 
   describe('with two tasks editing the same lines', () => {
+    // `second` starts with `first` (same integration head) and edits only after `first` has landed.
+    const signal = createSignalFile();
     const clashing = [
       { id: 'first', prompt: '@replace notes.txt line 2 = TWO from first' },
-      { id: 'second', prompt: '@sleep 0.4\n@replace notes.txt line 2 = TWO from second' },
+      { id: 'second', prompt: `@wait-for ${signal.path}\n@replace notes.txt line 2 = TWO from second` },
     ];
+    const afterFirstLands = { onEvent: fireWhenIntegrated('first', signal) };
+    beforeEach(() => rmSync(signal.path, { force: true }));
 
     it('with on_conflict skip, leaves the later branch unmerged and reports the conflict', async () => {
-      const { report } = await runWithStub(repo, clashing, { on_conflict: 'skip' });
+      const { report } = await runWithStub(repo, clashing, { on_conflict: 'skip' }, afterFirstLands);
       expect(outcome(report, 'first').state).toBe('integrated');
       const second = outcome(report, 'second');
       expect(second.state).toBe('conflicted');
@@ -81,7 +95,7 @@ describe('runCluster', () => {
     });
 
     it('with on_conflict resolve, lets the agent resolve it and merges the result', async () => {
-      const { report } = await runWithStub(repo, clashing, { on_conflict: 'resolve' });
+      const { report } = await runWithStub(repo, clashing, { on_conflict: 'resolve' }, afterFirstLands);
       const second = outcome(report, 'second');
       expect(second.state).toBe('resolved');
       expect(second.conflicts[0]?.resolution).toBe('resolved');
@@ -95,6 +109,7 @@ describe('runCluster', () => {
         repo,
         [clashing[0]!, { id: 'second', prompt: `${clashing[1]!.prompt}\n@resolve-fail` }],
         { on_conflict: 'resolve' },
+        afterFirstLands,
       );
       const second = outcome(report, 'second');
       expect(second.state).toBe('conflicted');
@@ -104,7 +119,7 @@ describe('runCluster', () => {
     });
 
     it('with on_conflict retry, re-runs the task on the current integration branch', async () => {
-      const { report } = await runWithStub(repo, clashing, { on_conflict: 'retry' });
+      const { report } = await runWithStub(repo, clashing, { on_conflict: 'retry' }, afterFirstLands);
       const second = outcome(report, 'second');
       expect(second.state).toBe('resolved');
       expect(second.conflicts[0]?.resolution).toBe('retried');
@@ -117,10 +132,16 @@ describe('runCluster', () => {
 
   describe('with two tasks editing different parts of one file', () => {
     it('merges both cleanly and warns about the overlap', async () => {
-      const { report } = await runWithStub(repo, [
-        { id: 'top', prompt: '@replace notes.txt line 1 = ONE' },
-        { id: 'bottom', prompt: '@sleep 0.3\n@replace notes.txt line 5 = FIVE' },
-      ]);
+      const signal = createSignalFile();
+      const { report } = await runWithStub(
+        repo,
+        [
+          { id: 'top', prompt: '@replace notes.txt line 1 = ONE' },
+          { id: 'bottom', prompt: `@wait-for ${signal.path}\n@replace notes.txt line 5 = FIVE` },
+        ],
+        {},
+        { onEvent: fireWhenIntegrated('top', signal) },
+      );
       expect(report.tasks.map((task) => task.state)).toEqual(['integrated', 'integrated']);
       expect(show('cluster/r1/integration', 'notes.txt')).toBe('ONE\ntwo\nthree\nfour\nFIVE');
       expect(report.overlaps).toEqual([{ file: 'notes.txt', tasks: ['top', 'bottom'] }]);

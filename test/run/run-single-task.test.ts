@@ -6,6 +6,7 @@ import { readLedger } from '../../core/integrate/read-ledger.ts';
 import { remoteBranchStore } from '../../core/integrate/remote-branch-store.ts';
 import { assertValidPlan } from '../../core/plan/validate-plan.ts';
 import { runSingleTask } from '../../core/run/run-single-task.ts';
+import { createSignalFile } from '../helpers/signal-file.ts';
 import { createTempRemote, type TempRemote } from '../helpers/temp-remote.ts';
 import { stubAgentCommand } from '../helpers/temp-repo.ts';
 
@@ -74,15 +75,19 @@ describe('runSingleTask', () => {
 
   describe('with two jobs finishing at the same moment', () => {
     it('integrates both, the later one after its push was rejected', async () => {
-      // Alpha computes its merge, then waits until beta's merge has landed before pushing: its lease must fail.
+      // Alpha computes its merge and, before pushing it, lets beta land first: alpha's lease must then fail.
       const betaLanded = Promise.withResolvers<void>();
+      const alphaReady = Promise.withResolvers<void>();
       const outcomes: string[] = [];
       const integration = 'cluster/r7/integration';
       const alphaStore = (store: BranchStore): BranchStore => ({
         ...store,
         head: store.head,
         async compareAndSwap(branch, next, expected, reason) {
-          if (branch === integration && expected !== undefined) await betaLanded.promise;
+          if (branch === integration && expected !== undefined) {
+            alphaReady.resolve();
+            await betaLanded.promise;
+          }
           const swapped = await store.compareAndSwap(branch, next, expected, reason);
           if (branch === integration && expected !== undefined)
             outcomes.push(`alpha ${swapped ? 'landed' : 'rejected'}`);
@@ -93,6 +98,8 @@ describe('runSingleTask', () => {
         ...store,
         head: store.head,
         async compareAndSwap(branch, next, expected, reason) {
+          if (branch === integration && expected !== undefined && reason.includes('integrate'))
+            await alphaReady.promise;
           const swapped = await store.compareAndSwap(branch, next, expected, reason);
           if (branch === integration && expected !== undefined && swapped && reason.includes('integrate')) {
             outcomes.push('beta landed');
@@ -125,8 +132,11 @@ describe('runSingleTask', () => {
     const second = '@replace notes.txt line 2 = TWO from second';
 
     it('with on_conflict skip, keeps the branch unmerged and records the conflict', async () => {
-      const clashing = job('second', `@sleep 0.8\n${second}`, { on_conflict: 'skip' });
+      const signal = createSignalFile();
+      const clashing = job('second', `@wait-for ${signal.path}\n${second}`, { on_conflict: 'skip' });
+      await signal.waiting();
       await job('first', first);
+      signal.fire();
       const result = await clashing;
       expect(result.status).toBe('conflicted');
       expect(result.report.tasks[0]?.conflicts[0]).toMatchObject({
@@ -137,16 +147,22 @@ describe('runSingleTask', () => {
     });
 
     it('with on_conflict resolve, merges the agent’s resolution', async () => {
-      const clashing = job('second', `@sleep 0.8\n${second}`, { on_conflict: 'resolve' });
+      const signal = createSignalFile();
+      const clashing = job('second', `@wait-for ${signal.path}\n${second}`, { on_conflict: 'resolve' });
+      await signal.waiting();
       await job('first', first);
+      signal.fire();
       const result = await clashing;
       expect(result.status).toBe('resolved');
       expect(show('cluster/r7/integration', 'notes.txt')).toContain('TWO from first\nTWO from second');
     });
 
     it('with on_conflict retry, re-runs the task on the integration branch', async () => {
-      const clashing = job('second', `@sleep 0.8\n${second}`, { on_conflict: 'retry' });
+      const signal = createSignalFile();
+      const clashing = job('second', `@wait-for ${signal.path}\n${second}`, { on_conflict: 'retry' });
+      await signal.waiting();
       await job('first', first);
+      signal.fire();
       const result = await clashing;
       expect(result).toMatchObject({ status: 'resolved', branch: 'cluster/r7/retries/second' });
       expect(show('cluster/r7/integration', 'notes.txt')).toContain('TWO from second');

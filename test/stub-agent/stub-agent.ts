@@ -13,12 +13,13 @@
  *   @print <text>                   print to stdout
  *   @fail <message>                 exit 1 after the edits so far, message on stderr
  *   @cost <usd>                     report this cost in the final cluster_result line
+ *   @wait-for <path>                write <path>.waiting, then wait until <path> exists (orders concurrent tests)
  * Plan mode prints the first ```stub-plan block of the prompt inside a ```cluster fence (the ```stub-plan-retry block
  * instead when the prompt carries PLAN-FEEDBACK). Resolve mode replaces every conflict region in the unmerged files with
  * ours then theirs; `@resolve-fail` in the prompt makes it exit 1 instead.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 const prompt = readFileSync(0, 'utf8');
@@ -85,6 +86,16 @@ async function runTask(): Promise<void> {
         const child = spawn('sleep', [rest.trim()], { stdio: 'ignore' });
         process.stdout.write(`child-pid ${child.pid}\n`);
         await new Promise((done) => child.on('exit', done));
+        break;
+      }
+      case 'wait-for': {
+        const signal = rest.trim();
+        writeFileSync(`${signal}.waiting`, '');
+        const deadline = Date.now() + 120_000;
+        while (!existsSync(signal)) {
+          if (Date.now() > deadline) finish(`gave up waiting for ${signal}`, 1);
+          await new Promise((done) => setTimeout(done, 50));
+        }
         break;
       }
       case 'print':
