@@ -20,7 +20,7 @@ export async function loadActionConfig(
   const config =
     trusted === undefined
       ? await loadConfigFile(join(workspace, CONFIG_PATH), CONFIG_PATH)
-      : parseConfig(trusted, `${CONFIG_PATH} (${trustedRef.replace(/^refs\/remotes\//, '')})`);
+      : parseConfig(trusted, `${CONFIG_PATH} (${trustedRef?.replace(/^refs\/remotes\//, '')})`);
   return ConfigSchema.parse({
     ...config,
     ...(inputs.model !== undefined && { model: inputs.model }),

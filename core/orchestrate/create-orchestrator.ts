@@ -115,7 +115,7 @@ export function createOrchestrator(): Orchestrator {
       };
     },
 
-    reconcileRun: (context, request) => reconcileRun(context, request.runId),
+    reconcileRun: (context, request) => reconcileRun(context, request.runId, request.endedJob),
 
     cleanupRun: async (context, request) => {
       const dir = request.integrationBranch.replace(/\/integration$/, '');

@@ -67,10 +67,22 @@ export interface Orchestrator {
     context: OrchestratorContext,
     request: { issueNumber: number; selection: RetrySelection; requestedBy: string },
   ): Promise<CommandReply>;
-  /** Re-derives a run's state and performs the missing steps (dispatch ready tasks, skip dependents, open the PR). */
-  reconcileRun(context: OrchestratorContext, request: { runId: string }): Promise<void>;
+  /**
+   * Re-derives a run's state and performs the missing steps (dispatch ready tasks, skip dependents, open the PR).
+   * `endedJob`: a task job that just ended (from `workflow_job.completed`); when it did not succeed and recorded no
+   * outcome (a crashed runner, a cancelled or timed-out job), the task is recorded as failed.
+   */
+  reconcileRun(
+    context: OrchestratorContext,
+    request: { runId: string; endedJob?: { taskId: string; conclusion: string; url?: string } },
+  ): Promise<void>;
   /** After the run's pull request was merged or closed: deletes the run's task branches and claims. */
   cleanupRun(context: OrchestratorContext, request: { integrationBranch: string }): Promise<void>;
+}
+
+/** The task a job of the cluster workflow runs, from its name (`task <id>`). */
+export function taskIdFromJobName(name: string): string | undefined {
+  return /^task ([a-z0-9]+(?:-[a-z0-9]+)*)$/.exec(name)?.[1];
 }
 
 /** The run id a workflow run belongs to, read from its `run-name` (`claude-cluster <run-id> (<mode>)`). */

@@ -66,7 +66,11 @@ export async function startRunOnGitHub(
  * once its plan exists, record skipped dependents, claim and dispatch ready tasks (a claim that already exists
  * means someone else dispatched it), open or update the pull request when every task is done, refresh the status.
  */
-export async function reconcileRun(context: OrchestratorContext, runId: string): Promise<void> {
+export async function reconcileRun(
+  context: OrchestratorContext,
+  runId: string,
+  endedJob?: { taskId: string; conclusion: string; url?: string },
+): Promise<void> {
   const issueNumber = issueNumberOfRunId(runId);
   if (issueNumber === undefined) return;
   const { octokit } = context;
@@ -98,7 +102,35 @@ export async function reconcileRun(context: OrchestratorContext, runId: string):
   }
   const claims = await listRunRefs(context, dir);
   const config = start.needsApproval ? { ...context.config, approval: 'plan' as const } : context.config;
-  const state = deriveRunState(plan, ledger, claims, config);
+  let state = deriveRunState(plan, ledger, claims, config);
+  if (
+    endedJob &&
+    endedJob.conclusion !== 'success' &&
+    state.tasks.get(endedJob.taskId)?.state === 'running'
+  ) {
+    // The job ended without the action recording an outcome: record the failure so dependents move on.
+    const task = plan.tasks.find((candidate) => candidate.id === endedJob.taskId)!;
+    tip = await appendLedgerEntryOnGitHub(
+      octokit,
+      repo,
+      branches.integration,
+      `Record task ${task.id} as failed: ${task.title}`,
+      {
+        event: 'task',
+        run: runId,
+        task: task.id,
+        status: 'failed',
+        branch: branches.task(task.id),
+        files: [],
+        conflicts: [],
+        resolution: 'none',
+        reason: `its job ended (${endedJob.conclusion}) without recording an outcome${endedJob.url ? `; see ${endedJob.url}` : ''}`,
+      },
+      tip,
+    );
+    ({ ledger } = await readLedgerFromGitHub(octokit, repo, branches.integration, runId));
+    state = deriveRunState(plan, ledger, claims, config);
+  }
 
   let head: BranchTip | undefined = tip;
   for (const skip of state.toSkip) {

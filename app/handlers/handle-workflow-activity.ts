@@ -1,0 +1,15 @@
+import { type HandlerDeps, orchestratorContext } from './handler-deps.ts';
+
+/**
+ * A workflow run or job of a cluster run changed (`workflow_run.completed`, `workflow_job.in_progress` /
+ * `.completed`): the orchestrator re-derives the run's state and performs the missing steps.
+ */
+export async function handleWorkflowActivity(
+  deps: HandlerDeps,
+  fields: { runId: string; endedJob?: { taskId: string; conclusion: string; url?: string } },
+): Promise<void> {
+  await deps.orchestrator.reconcileRun(orchestratorContext(deps), {
+    runId: fields.runId,
+    ...(fields.endedJob ? { endedJob: fields.endedJob } : {}),
+  });
+}
