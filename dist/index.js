@@ -14736,7 +14736,7 @@ async function git(args, options) {
 // action/load-action-config.ts
 async function loadActionConfig(workspace, inputs, trustedRef) {
   const trusted = trustedRef === void 0 ? void 0 : await readFileAtRef(workspace, trustedRef, CONFIG_PATH);
-  const config = trusted === void 0 ? await loadConfigFile(join4(workspace, CONFIG_PATH), CONFIG_PATH) : parseConfig(trusted, `${CONFIG_PATH} (${trustedRef.replace(/^refs\/remotes\//, "")})`);
+  const config = trusted === void 0 ? await loadConfigFile(join4(workspace, CONFIG_PATH), CONFIG_PATH) : parseConfig(trusted, `${CONFIG_PATH} (${trustedRef?.replace(/^refs\/remotes\//, "")})`);
   return ConfigSchema.parse({
     ...config,
     ...inputs.model !== void 0 && { model: inputs.model },
