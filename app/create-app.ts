@@ -25,7 +25,6 @@ export const APP_EVENTS = [
   'issues.labeled',
   'issue_comment.created',
   'workflow_run.completed',
-  'workflow_job.in_progress',
   'workflow_job.completed',
   'pull_request.closed',
 ] as const;
@@ -53,7 +52,8 @@ export function createApp(options: CreateAppOptions): ApplicationFunction {
     probot.on('issues.labeled', route(routeIssueLabeled));
     probot.on('issue_comment.created', route(routeIssueComment));
     probot.on('workflow_run.completed', route(routeWorkflowRun));
-    probot.on(['workflow_job.in_progress', 'workflow_job.completed'], route(routeWorkflowJob));
+    // Only completions change what the orchestrator decides; a started job is already `running` by its claim.
+    probot.on('workflow_job.completed', route(routeWorkflowJob));
     probot.on('pull_request.closed', route(routePullRequestClosed));
   };
 }

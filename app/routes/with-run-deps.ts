@@ -1,4 +1,5 @@
 import type { Config } from '../../core/config/config-schema.ts';
+import { issueNumberOfRunId } from '../../core/orchestrate/run-id.ts';
 import type { EventRepository } from '../event-schemas.ts';
 import type { HandlerDeps } from '../handlers/handler-deps.ts';
 import {
@@ -39,5 +40,8 @@ export async function withRunDeps(
     appLogin,
     log: context.log,
   });
-  await services.serialize(`${owner}/${repo}:run:${runId}`.toLowerCase(), () => work(deps, runId));
+  // One key per issue, the same commands and labels use: nothing of one run interleaves within this process.
+  const issue = issueNumberOfRunId(runId);
+  const key = issue === undefined ? `${owner}/${repo}:run:${runId}` : `${owner}/${repo}#${issue}`;
+  await services.serialize(key.toLowerCase(), () => work(deps, runId));
 }

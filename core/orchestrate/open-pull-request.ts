@@ -1,4 +1,4 @@
-import type { Octokit } from '../github/octokit-types.ts';
+import { type Octokit, requestStatus } from '../github/octokit-types.ts';
 import { renderReport } from '../report/render-report.ts';
 import type { RunReport } from '../report/report-model.ts';
 import type { RepoRef } from './github-ledger.ts';
@@ -14,26 +14,43 @@ export async function openOrUpdatePullRequest(
   input: { report: RunReport; title: string; draft: boolean },
 ): Promise<number> {
   const body = renderReport(input.report);
+  const updated = await updateExisting(octokit, repo, input.report.integrationBranch, body);
+  if (updated !== undefined) return updated;
+  try {
+    const { data } = await octokit.rest.pulls.create({
+      ...repo,
+      head: input.report.integrationBranch,
+      base: input.report.base,
+      title: input.title,
+      body,
+      draft: input.draft,
+    });
+    return data.number;
+  } catch (error) {
+    // 422: another event (or replica) opened it a moment ago; make sure it carries this body.
+    if (requestStatus(error) !== 422) throw error;
+    const raced = await updateExisting(octokit, repo, input.report.integrationBranch, body);
+    if (raced === undefined) throw error;
+    return raced;
+  }
+}
+
+/** Updates the body of the branch's pull request when there is one (open); returns its number. */
+async function updateExisting(
+  octokit: Octokit,
+  repo: RepoRef,
+  branch: string,
+  body: string,
+): Promise<number | undefined> {
   const { data: existing } = await octokit.rest.pulls.list({
     ...repo,
-    head: `${repo.owner}:${input.report.integrationBranch}`,
+    head: `${repo.owner}:${branch}`,
     state: 'all',
     per_page: 10,
   });
   const pull = existing[0];
-  if (pull) {
-    if (pull.state === 'open' && pull.body !== body) {
-      await octokit.rest.pulls.update({ ...repo, pull_number: pull.number, body });
-    }
-    return pull.number;
-  }
-  const { data } = await octokit.rest.pulls.create({
-    ...repo,
-    head: input.report.integrationBranch,
-    base: input.report.base,
-    title: input.title,
-    body,
-    draft: input.draft,
-  });
-  return data.number;
+  if (pull === undefined) return undefined;
+  if (pull.state === 'open' && pull.body !== body)
+    await octokit.rest.pulls.update({ ...repo, pull_number: pull.number, body });
+  return pull.number;
 }

@@ -173,9 +173,9 @@ export async function reconcileRun(
       });
     }
   }
-  if (state.toSkip.length > 0 || state.ready.length > 0) {
+  // Claims do not change the ledger; skipped entries do, and the report shows their reasons.
+  if (state.toSkip.length > 0)
     ({ ledger } = await readLedgerFromGitHub(octokit, repo, branches.integration, runId));
-  }
   const live = new Map(
     [...state.tasks].map(([id, task]) => [id, state.ready.includes(id) ? 'running' : task.state] as const),
   );

@@ -100,15 +100,25 @@ describe('workflow_run.completed', () => {
 });
 
 describe('workflow_job', () => {
-  describe.each(['in_progress', 'completed'] as const)('.%s of a task job', (action) => {
+  describe('.completed of a task job', () => {
     it('reconciles the run its workflow run belongs to', async () => {
       const app = await createAppHarness();
       mockWorkflowRun('Codertocat', 'Hello-World', 7001, 'claude-cluster issue-42 (task)');
       mockConfig('');
 
-      await app.receive('workflow_job', workflowJobPayload(action, 7001));
+      await app.receive('workflow_job', workflowJobPayload('completed', 7001));
 
       expect(app.fake.calls).toMatchObject([{ operation: 'reconcileRun', request: { runId: 'issue-42' } }]);
+    });
+  });
+
+  describe('.in_progress of a task job', () => {
+    it('costs no API call and reconciles nothing: the claim already shows the task running', async () => {
+      const app = await createAppHarness();
+
+      await app.receive('workflow_job', workflowJobPayload('in_progress', 7001));
+
+      expect(app.fake.calls).toEqual([]);
     });
   });
 
@@ -118,8 +128,8 @@ describe('workflow_job', () => {
       mockWorkflowRun('Codertocat', 'Hello-World', 7001, 'claude-cluster issue-42 (task)');
       mockConfig('');
 
-      await app.receive('workflow_job', workflowJobPayload('in_progress', 7001));
-      await app.receive('workflow_job', workflowJobPayload('in_progress', 7001));
+      await app.receive('workflow_job', workflowJobPayload('completed', 7001));
+      await app.receive('workflow_job', workflowJobPayload('completed', 7001));
       await app.receive('workflow_job', workflowJobPayload('completed', 7001));
 
       expect(app.fake.calls.map((call) => call.request)).toEqual([
