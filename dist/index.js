@@ -17292,7 +17292,7 @@ var StartEntrySchema = external_exports.object({
   excerpt: external_exports.string().optional()
 });
 var ControlEntrySchema = external_exports.object({
-  event: external_exports.enum(["plan", "approve", "cancel", "retry"]),
+  event: external_exports.enum(["plan", "approve", "cancel", "retry", "dispatch"]),
   run: external_exports.string(),
   task: external_exports.string().optional(),
   by: external_exports.string().optional(),

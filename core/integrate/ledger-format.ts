@@ -35,10 +35,10 @@ export const StartEntrySchema = z.object({
 /**
  * A step in the run's life that is not a task outcome: `plan` (the plan arrived from the planning workflow; JSON in
  * the excerpt), `approve` (start after the plan was shown), `cancel` (start nothing more), `retry` (run `task` again on
- * the integration branch as it stands).
+ * the integration branch as it stands), `dispatch` (the claimed tasks listed in the excerpt were sent to a workflow).
  */
 export const ControlEntrySchema = z.object({
-  event: z.enum(['plan', 'approve', 'cancel', 'retry']),
+  event: z.enum(['plan', 'approve', 'cancel', 'retry', 'dispatch']),
   run: z.string(),
   task: z.string().optional(),
   by: z.string().optional(),

@@ -21,8 +21,10 @@ export interface RunState {
   cancelled: boolean;
   /** True when no approval is needed or `/cluster approve` was given. */
   approved: boolean;
-  /** Claimed (dispatched) for their current attempt, no outcome yet. */
+  /** Claimed for their current attempt, no outcome yet. */
   inFlight: string[];
+  /** Claimed but with no `dispatch` entry: the dispatch failed or never happened; send them (again). */
+  undispatched: string[];
   /** Tasks to record as skipped now, with the reason (a dependency failed, conflicted or was skipped). */
   toSkip: { id: string; reason: string }[];
   /** Tasks to dispatch now (critical-path order, within max_parallel). */
@@ -51,6 +53,7 @@ export function deriveRunState(
 ): RunState {
   const attempts = new Map<string, number>();
   const current = new Map<string, TaskEntry>();
+  const dispatched = new Set<string>();
   let cancelled = false;
   let approved = config.approval === 'none';
   for (const record of ledger) {
@@ -61,6 +64,8 @@ export function deriveRunState(
       current.delete(record.task);
     }
     if (record.event === 'task') current.set(record.task, record);
+    if (record.event === 'dispatch')
+      for (const claim of dispatchedClaims(record.excerpt)) dispatched.add(claim);
   }
 
   const tasks = new Map<string, DerivedTask>();
@@ -90,6 +95,7 @@ export function deriveRunState(
   }
 
   const inFlight = [...tasks].filter(([, task]) => task.state === 'running').map(([id]) => id);
+  const undispatched = inFlight.filter((id) => !dispatched.has(claimName(id, tasks.get(id)!.attempt)));
   const startable = approved && !cancelled;
   const slots = Math.max(0, config.max_parallel - inFlight.length);
   const ready =
@@ -103,5 +109,26 @@ export function deriveRunState(
         })
       : [];
   const finished = [...tasks.values()].every((task) => MERGED.has(task.state) || STOPPED.has(task.state));
-  return { tasks, cancelled, approved, inFlight, toSkip, ready, finished };
+  return {
+    tasks,
+    cancelled,
+    approved,
+    inFlight,
+    undispatched: cancelled ? [] : undispatched,
+    toSkip,
+    ready,
+    finished,
+  };
+}
+
+/** The claims a `dispatch` entry lists (`{"claims":["claims/api", …]}` in its excerpt). */
+function dispatchedClaims(excerpt: string | undefined): string[] {
+  try {
+    const parsed = JSON.parse(excerpt ?? '{}') as { claims?: unknown };
+    return Array.isArray(parsed.claims)
+      ? parsed.claims.filter((claim): claim is string => typeof claim === 'string')
+      : [];
+  } catch {
+    return [];
+  }
 }

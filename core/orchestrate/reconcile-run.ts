@@ -154,24 +154,36 @@ export async function reconcileRun(
       head,
     );
   }
-  if (state.ready.length > 0) {
-    const claimed: Task[] = [];
-    for (const id of state.ready) {
-      const attempt = state.tasks.get(id)?.attempt ?? 1;
-      if (await createRef(octokit, repo, `${dir}/${claimName(id, attempt)}`, head.sha)) {
-        claimed.push(plan.tasks.find((task) => task.id === id)!);
-      }
+  // Claimed earlier but never sent (the dispatch request failed): send them with this wave.
+  const toDispatch: Task[] = state.undispatched.map((id) => plan.tasks.find((task) => task.id === id)!);
+  for (const id of state.ready) {
+    const attempt = state.tasks.get(id)?.attempt ?? 1;
+    if (await createRef(octokit, repo, `${dir}/${claimName(id, attempt)}`, head.sha)) {
+      toDispatch.push(plan.tasks.find((task) => task.id === id)!);
     }
-    if (claimed.length > 0) {
-      await dispatchWorkflow(octokit, repo, context.config.workflow, context.defaultBranch, {
-        'run-id': runId,
-        'issue-number': issueNumber,
-        'base-ref': base,
-        mode: 'task',
-        tasks: matrixJson(claimed.map((task) => matrixEntry(task, start))),
-        'max-parallel': context.config.max_parallel,
-      });
-    }
+  }
+  if (toDispatch.length > 0) {
+    await dispatchWorkflow(octokit, repo, context.config.workflow, context.defaultBranch, {
+      'run-id': runId,
+      'issue-number': issueNumber,
+      'base-ref': base,
+      mode: 'task',
+      tasks: matrixJson(toDispatch.map((task) => matrixEntry(task, start))),
+      'max-parallel': context.config.max_parallel,
+    });
+    // Recorded after the dispatch: a failure in between re-sends the wave (the jobs find landed work and stop).
+    const claims = toDispatch.map((task) => claimName(task.id, state.tasks.get(task.id)?.attempt ?? 1));
+    head = await appendLedgerEntryOnGitHub(
+      octokit,
+      repo,
+      branches.integration,
+      `Dispatch ${claims.length} task(s)`,
+      {
+        event: 'dispatch',
+        run: runId,
+        excerpt: JSON.stringify({ claims }),
+      },
+    );
   }
   // Claims do not change the ledger; skipped entries do, and the report shows their reasons.
   if (state.toSkip.length > 0)

@@ -73,6 +73,20 @@ describe('deriveRunState', () => {
     });
   });
 
+  describe('with a claim whose dispatch never happened', () => {
+    it('lists it to be sent again, and not once a dispatch entry records it', () => {
+      const claims = new Set([claimName('db', 1)]);
+      expect(deriveRunState(plan, [start], claims, config).undispatched).toEqual(['db']);
+      const dispatch: LedgerRecord = {
+        event: 'dispatch',
+        run: 'r',
+        excerpt: JSON.stringify({ claims: ['claims/db'] }),
+        ledgerCommit: 'cd',
+      };
+      expect(deriveRunState(plan, [start, dispatch], claims, config).undispatched).toEqual([]);
+    });
+  });
+
   describe('when a task lands', () => {
     it('makes its dependents ready', () => {
       const state = deriveRunState(

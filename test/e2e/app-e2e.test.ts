@@ -1,0 +1,213 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeGitHub, startFakeGitHub } from '../fake-github/fake-github.ts';
+import { type RunningApp, startApp } from './start-app.ts';
+
+const REPO = 'octo/widgets';
+let fake: FakeGitHub;
+let app: RunningApp;
+
+beforeEach(async () => {
+  fake = await startFakeGitHub();
+  app = await startApp(fake);
+});
+afterEach(async () => {
+  await app.close();
+  await fake.close();
+});
+
+const plan = (tasks: string) => `Please do this.\n\n\`\`\`cluster\ntasks:\n${tasks}\`\`\`\n`;
+
+async function setUp(files: Record<string, string> = {}) {
+  await fake.addRepository({
+    fullName: REPO,
+    files: { 'README.md': '# widgets\n', 'notes.txt': 'one\ntwo\nthree\n', ...files },
+    collaborators: { octocat: 'write', stranger: 'read' },
+  });
+}
+
+describe('the App end to end against a fake GitHub', () => {
+  describe('issues.labeled with an explicit plan with dependencies', () => {
+    it('runs the tasks wave by wave and opens one pull request that closes the issue', async () => {
+      await setUp();
+      const issue = fake.createIssue(REPO, {
+        title: 'Greetings',
+        body: plan(
+          '  - { id: hello, title: Hello, prompt: "@write hello.txt = hello" }\n' +
+            '  - { id: bye, title: Bye, prompt: "@append hello.txt = bye", depends_on: [hello] }\n' +
+            '  - { id: docs, title: Docs, prompt: "@write docs.md = docs" }\n',
+        ),
+      });
+      fake.resetApiCallCount();
+      await fake.labelIssue(REPO, issue.number, 'cluster');
+      await fake.idle({ timeoutMs: 120_000 });
+
+      expect(fake.unknownRoutes).toEqual([]);
+      const pulls = fake.state.pulls(REPO);
+      expect(pulls).toHaveLength(1);
+      const pull = pulls[0]!;
+      expect(pull.body).toContain('3 of 3 tasks integrated');
+      expect(pull.body).toContain(`Closes #${issue.number}`);
+      const head = pull.pull!.head.ref;
+      expect(await fake.git(REPO, 'show', `${head}:hello.txt`)).toBe('hello\nbye');
+      const status = fake.state
+        .issueComments(REPO, issue.number)
+        .find((comment) => comment.body.includes('claude-cluster:status'));
+      expect(status?.body).toMatch(/integrated/);
+      const calls = fake.apiCallCount();
+      console.log(
+        `GitHub API calls for a 3-task run: ${calls.total} (target ≤ ${3 * 3 + 12})`,
+        JSON.stringify(calls.byRoute, null, 1),
+      );
+    });
+  });
+
+  describe('issues.labeled with a failing task that has dependents', () => {
+    it('skips the dependents with the reason, lands the rest and says so in the pull request', async () => {
+      await setUp();
+      const issue = fake.createIssue(REPO, {
+        title: 'Mixed',
+        body: plan(
+          '  - { id: broken, title: Broken, prompt: "@write half.txt = half\\n@fail no luck" }\n' +
+            '  - { id: after, title: After, prompt: "@write after.txt = after", depends_on: [broken] }\n' +
+            '  - { id: fine, title: Fine, prompt: "@write fine.txt = fine" }\n',
+        ),
+      });
+      await fake.labelIssue(REPO, issue.number, 'cluster');
+      await fake.idle({ timeoutMs: 120_000 });
+
+      const pull = fake.state.pulls(REPO)[0]!;
+      expect(pull.body).toContain('1 of 3 tasks integrated; 1 failed; 1 skipped');
+      expect(pull.body).toMatch(/depends on \\?`broken\\?`, which failed/);
+      expect(pull.body).toContain('/cluster retry broken');
+      const branches = await fake.git(REPO, 'branch', '--list');
+      expect(branches).toMatch(/tasks\/broken/);
+      expect(branches).not.toMatch(/tasks\/after/);
+    });
+  });
+
+  describe('a /cluster comment from someone without write access', () => {
+    it('gets one polite refusal and nothing is dispatched', async () => {
+      await setUp();
+      const issue = fake.createIssue(REPO, {
+        title: 'Nope',
+        body: plan('  - { id: a, title: A, prompt: "@write a = a" }\n'),
+      });
+      await fake.comment(REPO, issue.number, '/cluster', 'stranger');
+      await fake.idle({ timeoutMs: 60_000 });
+
+      const replies = fake.state
+        .issueComments(REPO, issue.number)
+        .filter((comment) => comment.user.login === 'claude-cluster[bot]');
+      expect(replies).toHaveLength(1);
+      expect(fake.state.runs(REPO)).toEqual([]);
+      expect(await fake.git(REPO, 'branch', '--list', 'cluster/*')).toBe('');
+    });
+  });
+
+  describe('the same label event delivered ten times, five of them at once', () => {
+    it('makes exactly one run, one dispatch per task and one pull request', async () => {
+      await setUp();
+      const issue = fake.createIssue(REPO, {
+        title: 'Once',
+        body: plan(
+          '  - { id: one, title: One, prompt: "@write one.txt = 1" }\n  - { id: two, title: Two, prompt: "@write two.txt = 2" }\n',
+        ),
+      });
+      const first = await fake.labelIssue(REPO, issue.number, 'cluster');
+      await Promise.all(Array.from({ length: 5 }, () => fake.redeliver(first.id)));
+      for (let i = 0; i < 4; i++) await fake.redeliver(first.id);
+      await fake.idle({ timeoutMs: 120_000 });
+
+      expect(fake.state.pulls(REPO)).toHaveLength(1);
+      const taskJobs = fake.state
+        .runs(REPO)
+        .flatMap((run) => fake.state.runJobs(run.id))
+        .filter((job) => job.name.startsWith('task '));
+      expect(taskJobs.map((job) => job.name).sort()).toEqual(['task one', 'task two']);
+      const integrations = (await fake.git(REPO, 'branch', '--list', 'cluster/*/integration'))
+        .trim()
+        .split('\n');
+      expect(integrations).toHaveLength(1);
+    });
+  });
+
+  describe('two tasks of one wave editing the same line', () => {
+    it('resolves the conflict with the agent and puts the conflict notes in the pull request', async () => {
+      await setUp();
+      const issue = fake.createIssue(REPO, {
+        title: 'Clash',
+        body: plan(
+          '  - { id: left, title: Left, prompt: "@replace notes.txt line 2 = TWO (left)" }\n' +
+            '  - { id: right, title: Right, prompt: "@replace notes.txt line 2 = TWO (right)" }\n',
+        ),
+      });
+      await fake.labelIssue(REPO, issue.number, 'cluster');
+      await fake.idle({ timeoutMs: 120_000 });
+
+      const pull = fake.state.pulls(REPO)[0]!;
+      expect(pull.body).toContain('2 of 2 tasks integrated (1 after resolving a conflict)');
+      expect(pull.body).toContain('## Conflict notes');
+      expect(pull.body).toContain('resolved by the agent');
+      expect(pull.body).toContain('notes.txt');
+    });
+  });
+
+  describe('with approval: plan', () => {
+    it('waits for /cluster approve, then runs the plan', async () => {
+      await setUp({ '.github/claude-cluster.yml': 'approval: plan\n' });
+      const issue = fake.createIssue(REPO, {
+        title: 'Gate',
+        body: plan('  - { id: a, title: A, prompt: "@write a.txt = a" }\n'),
+      });
+      await fake.labelIssue(REPO, issue.number, 'cluster');
+      await fake.idle({ timeoutMs: 60_000 });
+      expect(fake.state.runs(REPO)).toEqual([]);
+      const bot = fake.state
+        .issueComments(REPO, issue.number)
+        .filter((comment) => comment.user.login === 'claude-cluster[bot]');
+      expect(bot.map((comment) => comment.body).join('\n')).toContain('/cluster approve');
+
+      await fake.comment(REPO, issue.number, '/cluster approve');
+      await fake.idle({ timeoutMs: 120_000 });
+      expect(fake.state.pulls(REPO)).toHaveLength(1);
+      expect(fake.state.pulls(REPO)[0]!.body).toContain('1 of 1 task integrated');
+    });
+  });
+
+  describe('/cluster on a pull request', () => {
+    it('opens the result as a pull request into that pull request’s branch', async () => {
+      await setUp();
+      await fake.pushFiles(REPO, 'feature', { 'feature.txt': 'feature\n' }, { from: 'main' });
+      const { number } = await fake.openPullRequest(REPO, {
+        head: 'feature',
+        title: 'Feature',
+        body: plan('  - { id: docs, title: Docs, prompt: "@write docs.md = docs" }\n'),
+      });
+      await fake.idle({ timeoutMs: 30_000 });
+      await fake.comment(REPO, number, '/cluster keep the docs short');
+      await fake.idle({ timeoutMs: 120_000 });
+
+      const result = fake.state.pulls(REPO).find((pull) => pull.number !== number);
+      expect(result?.pull?.base.ref).toBe('feature');
+      expect(await fake.git(REPO, 'show', `${result?.pull?.head.ref}:feature.txt`)).toBe('feature');
+      expect(await fake.git(REPO, 'show', `${result?.pull?.head.ref}:docs.md`)).toBe('docs');
+      expect(result?.body).not.toContain('Closes #');
+    });
+  });
+
+  describe('an issue without a plan', () => {
+    it('is planned by the workflow (plan mode) and then run', async () => {
+      await setUp();
+      const issue = fake.createIssue(REPO, {
+        title: 'Plan it',
+        body: 'Add two files.\n\n```stub-plan\ntasks:\n  - { id: one, title: One, prompt: "@write one.txt = 1" }\n  - { id: two, title: Two, prompt: "@write two.txt = 2", depends_on: [one] }\n```\n',
+      });
+      await fake.labelIssue(REPO, issue.number, 'cluster');
+      await fake.idle({ timeoutMs: 120_000 });
+
+      const pull = fake.state.pulls(REPO)[0];
+      expect(pull?.body).toContain('2 of 2 tasks integrated');
+      expect(fake.state.runs(REPO).some((run) => run.name.endsWith('(plan)'))).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,95 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { stubAgentCommand } from '../helpers/temp-repo.ts';
+import type { Permission } from './fake-state.ts';
+import type { RunEventAction, RunnerOptions } from './run-workflows.ts';
+
+/** The root of this repository (action.yml, dist/, workflows-templates/). */
+export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+
+/** The workflow the App dispatches, as users copy it into `.github/workflows/claude-cluster.yml`. */
+export const CLUSTER_WORKFLOW = readFileSync(
+  join(REPO_ROOT, 'workflows-templates', 'claude-cluster.yml'),
+  'utf8',
+);
+
+/** Options of {@link startFakeGitHub}; every one has a default. */
+export interface FakeGitHubOptions {
+  /** Where webhooks go (the App's endpoint); can be set later through `fake.webhookUrl`. */
+  webhookUrl?: string;
+  /** Secret webhooks are signed with (`X-Hub-Signature-256`). Default `fake-webhook-secret`. */
+  webhookSecret?: string;
+  /** The App: id (default 1), slug (default `claude-cluster`, so its bot is `claude-cluster[bot]`), installation id (default 7). */
+  app?: { id?: number; slug?: string; installationId?: number };
+  /** The `agent` input of every action step. Default: the stub agent on the Node running the tests. */
+  agentCommand?: string;
+  /** More inputs for every action step, over the workflow's `with:` (e.g. `{ 'on-conflict': 'skip' }`). */
+  actionInputs?: Record<string, string>;
+  /** The `secrets` context of dispatched workflows. */
+  secrets?: Record<string, string>;
+  /** Extra environment for every job step. */
+  jobEnv?: Record<string, string>;
+  /** The action bundle run for action steps. Default `dist/index.js` of this repository. */
+  actionBundle?: string;
+  /** Most jobs running at once across all runs. Default 4. */
+  runners?: number;
+  /** `workflow_run` actions sent. Default all: requested, in_progress, completed (as GitHub does). */
+  runEvents?: RunEventAction[];
+  /** Send webhooks for changes made through the API (comments created, pull requests opened or closed), as GitHub does. Default false. */
+  apiEvents?: boolean;
+  /** How long a webhook receiver may take to answer before the delivery counts as failed. Default 10 s, as on GitHub. */
+  deliveryTimeoutMs?: number;
+  /** Deliver the events the fake causes one at a time, in order. Default true. */
+  orderedDeliveries?: boolean;
+  /** Root of `html_url`s. Default https://github.com. */
+  webUrl?: string;
+}
+
+/** What {@link FakeGitHub.addRepository} creates. */
+export interface RepositoryOptions {
+  /** `owner/name`, default `octo/widgets`. */
+  fullName?: string;
+  defaultBranch?: string;
+  /** Files of the first commit. Default a README. */
+  files?: Record<string, string>;
+  /** Text of `.github/workflows/claude-cluster.yml`; the template by default; false for none. */
+  workflow?: string | false;
+  /** Roles by login; the owner is admin. */
+  collaborators?: Record<string, Permission>;
+  private?: boolean;
+}
+
+/** Reads action.yml's input defaults (e.g. `github-token: ${{ github.token }}`): the runner applies them. */
+export function readActionDefaults(): Record<string, string> {
+  const action = parse(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, { default?: unknown }>;
+  };
+  return Object.fromEntries(
+    Object.entries(action.inputs ?? {}).flatMap(([name, input]) =>
+      input.default === undefined ? [] : [[name, String(input.default)]],
+    ),
+  );
+}
+
+/** An RSA private key (PEM) for Probot's `privateKey`; the fake accepts any JWT, signed with any key. */
+export function createAppPrivateKey(): string {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs1', format: 'pem' })
+    .toString();
+}
+
+/** The workflow runner's settings from the fake's options (defaults: the stub agent, dist/index.js, 4 runners). */
+export function runnerOptions(options: FakeGitHubOptions, root: string): RunnerOptions {
+  return {
+    actionBundle: options.actionBundle ?? join(REPO_ROOT, 'dist', 'index.js'),
+    actionDefaults: readActionDefaults(),
+    actionInputs: { agent: options.agentCommand ?? stubAgentCommand(), ...options.actionInputs },
+    secrets: options.secrets ?? {},
+    extraEnv: options.jobEnv ?? {},
+    runners: options.runners ?? 4,
+    runEvents: options.runEvents ?? ['requested', 'in_progress', 'completed'],
+    root,
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * How an injected failure hits a REST request: `status500` answers 500 without doing anything; `dropConnection`
+ * closes the socket without doing anything; `dropAfterApply` does the work, then closes the socket before answering
+ * (the client cannot tell whether the change happened).
+ */
+export type FaultKind = 'status500' | 'dropConnection' | 'dropAfterApply';
+
+/** REST API request counts, in all and per route (`GET /repos/{owner}/{repo}/issues/{issue_number}`). */
+export interface ApiCallCount {
+  total: number;
+  byRoute: Record<string, number>;
+}
+
+/** Counts REST requests (git over HTTP is not counted) and fails chosen ones. */
+export class FaultInjector {
+  private counted = 0;
+  private byRoute: Record<string, number> = {};
+  private readonly planned = new Map<number, FaultKind>();
+  /** Every fault injected so far, as `METHOD path`. */
+  readonly injected: { request: string; kind: FaultKind }[] = [];
+
+  /** Fails the n-th REST request from now (1 = the next one). */
+  failNth(n: number, kind: FaultKind): void {
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`failNthRequest needs a whole number from 1, not ${n}`);
+    this.planned.set(this.counted + n, kind);
+  }
+
+  /** Counts one request and returns the fault to inject into it, if any. */
+  count(route: string, request: string): FaultKind | undefined {
+    this.counted++;
+    this.byRoute[route] = (this.byRoute[route] ?? 0) + 1;
+    const kind = this.planned.get(this.counted);
+    if (kind === undefined) return undefined;
+    this.planned.delete(this.counted);
+    this.injected.push({ request, kind });
+    return kind;
+  }
+
+  /** Requests counted since the start or the last reset. */
+  snapshot(): ApiCallCount {
+    return { total: this.counted, byRoute: { ...this.byRoute } };
+  }
+
+  /** Starts counting from zero (planned faults keep their place relative to now). */
+  reset(): void {
+    const pending = [...this.planned].map(([at, kind]) => [at - this.counted, kind] as const);
+    this.planned.clear();
+    for (const [at, kind] of pending) this.planned.set(at, kind);
+    this.counted = 0;
+    this.byRoute = {};
+  }
+}

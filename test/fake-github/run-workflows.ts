@@ -1,0 +1,307 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import { ApiFailure } from './api-response.ts';
+import { evaluateCondition, evaluateText, evaluateValue } from './evaluate-expression.ts';
+import { expandMatrix, jobName } from './expand-matrix.ts';
+import type { DispatchRequest, FakeCore, WorkflowDispatcher } from './fake-core.ts';
+import type { FakeJob, FakeRepository, FakeWorkflowRun, RunConclusion } from './fake-state.ts';
+import { readCommit } from './git-store.ts';
+import { readDispatchedWorkflow } from './read-dispatched-workflow.ts';
+import type { WorkflowJob } from './read-workflow-file.ts';
+import { stepName } from './run-job-steps.ts';
+import { type JobOptions, type RunPlan, runWorkflowJob } from './run-workflow-job.ts';
+import { repositoryJson } from './shape-repository.ts';
+import { userJson } from './shape-user.ts';
+import type { ActivityTracker } from './track-activity.ts';
+import { workflowJobPayload, workflowRunPayload } from './webhook-payloads.ts';
+
+/** `workflow_run` actions GitHub sends; all by default. */
+export type RunEventAction = 'requested' | 'in_progress' | 'completed';
+
+/** How dispatched workflows run. */
+export interface RunnerOptions extends JobOptions {
+  secrets: Record<string, string>;
+  /** Most jobs running at once across all runs (the machine's runners). */
+  runners: number;
+  runEvents: RunEventAction[];
+}
+
+/**
+ * Runs dispatched workflows as GitHub Actions would: one run per dispatch (name from `run-name`), a concurrency
+ * group holding at most one running and one pending run (a newer pending run cancels the older), jobs expanded
+ * from the matrix with `max-parallel` and `fail-fast`, each job's steps executed by {@link runJobSteps}, and
+ * `workflow_run` / `workflow_job` webhooks as things progress.
+ */
+export class WorkflowRunner implements WorkflowDispatcher {
+  private readonly core: () => FakeCore;
+  private readonly activity: ActivityTracker;
+  private readonly emit: (event: string, payload: object) => void;
+  private readonly options: RunnerOptions;
+  private readonly limitJobs: LimitFunction;
+  private readonly plans = new Map<number, RunPlan>();
+  private readonly groups = new Map<string, { running?: number; pending?: number }>();
+  private nextWorkflowId = 100;
+  private readonly runNumbers = new Map<string, number>();
+
+  constructor(deps: {
+    core: () => FakeCore;
+    activity: ActivityTracker;
+    emit: (event: string, payload: object) => void;
+    options: RunnerOptions;
+  }) {
+    this.core = deps.core;
+    this.activity = deps.activity;
+    this.emit = deps.emit;
+    this.options = deps.options;
+    this.limitJobs = pLimit(deps.options.runners);
+  }
+
+  workflowId(repo: FakeRepository, path: string): number {
+    const known = repo.workflowIds.get(path);
+    if (known !== undefined) return known;
+    const id = this.nextWorkflowId++;
+    repo.workflowIds.set(path, id);
+    return id;
+  }
+
+  async dispatch(request: DispatchRequest): Promise<FakeWorkflowRun> {
+    const core = this.core();
+    const { repo } = request;
+    const { workflow, path, branch, sha, inputs, context } = await readDispatchedWorkflow(
+      request,
+      core,
+      this.options.secrets,
+    );
+    const now = core.now();
+    const workflowId = this.workflowId(repo, path);
+    const numberKey = `${repo.fullName}:${workflowId}`;
+    this.runNumbers.set(numberKey, (this.runNumbers.get(numberKey) ?? 0) + 1);
+    const run: FakeWorkflowRun = {
+      id: core.state.id(),
+      repoFullName: repo.fullName,
+      workflowId,
+      workflowName: workflow.name,
+      path,
+      name: evaluateText(workflow.runName ?? workflow.name, context),
+      event: 'workflow_dispatch',
+      inputs: inputs.event,
+      headBranch: branch,
+      headSha: sha,
+      runNumber: this.runNumbers.get(numberKey) ?? 1,
+      status: 'queued',
+      conclusion: null,
+      actor: request.actor,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      concurrencyGroup: workflow.concurrency ? evaluateText(workflow.concurrency.group, context) : undefined,
+      jobIds: [],
+      cancelRequested: false,
+      problems: [],
+    };
+    core.state.workflowRuns.set(run.id, run);
+    this.plans.set(run.id, {
+      repo,
+      workflow,
+      context,
+      event: {
+        inputs: inputs.event,
+        ref: `refs/heads/${branch}`,
+        repository: repositoryJson(repo, core.urls),
+        sender: userJson(request.actor, core.urls),
+        workflow: path,
+      },
+      headCommit: await readCommit(repo.bareDir, sha),
+      controller: new AbortController(),
+      endActivity: this.activity.begin(),
+    });
+    this.emitRun(run, 'requested');
+    this.schedule(run);
+    return run;
+  }
+
+  cancel(run: FakeWorkflowRun): void {
+    if (run.status === 'completed')
+      throw new ApiFailure(409, 'Cannot cancel a workflow run that is completed.');
+    run.cancelRequested = true;
+    if (run.status === 'in_progress') this.plans.get(run.id)?.controller.abort();
+    else this.complete(run, 'cancelled');
+  }
+
+  /** Starts the run, or parks it behind the running run of its concurrency group. */
+  private schedule(run: FakeWorkflowRun): void {
+    const group = run.concurrencyGroup;
+    if (group !== undefined) {
+      const slot = this.groups.get(group) ?? {};
+      this.groups.set(group, slot);
+      if (slot.running !== undefined) {
+        const plan = this.plans.get(run.id);
+        const cancelInProgress = plan?.workflow.concurrency?.cancelInProgress;
+        const running = this.core().state.workflowRuns.get(slot.running);
+        if (running && plan && evaluateCondition(cancelInProgress, plan.context)) this.cancel(running);
+        const older =
+          slot.pending === undefined ? undefined : this.core().state.workflowRuns.get(slot.pending);
+        if (older) this.complete(older, 'cancelled');
+        slot.pending = run.id;
+        run.status = 'pending';
+        run.updatedAt = this.core().now();
+        return;
+      }
+      slot.running = run.id;
+    }
+    // A tick later, so the run is seen queued first, as on GitHub.
+    setImmediate(() => void this.execute(run));
+  }
+
+  private emitRun(run: FakeWorkflowRun, action: RunEventAction): void {
+    const plan = this.plans.get(run.id);
+    if (!plan || !this.options.runEvents.includes(action)) return;
+    this.emit('workflow_run', workflowRunPayload(this.core(), plan.repo, run, plan.headCommit, action));
+  }
+
+  private emitJob(run: FakeWorkflowRun, job: FakeJob, action: 'queued' | 'in_progress' | 'completed'): void {
+    const plan = this.plans.get(run.id);
+    if (plan) this.emit('workflow_job', workflowJobPayload(this.core(), plan.repo, run, job, action));
+  }
+
+  /** Marks the run completed, emits `workflow_run.completed`, frees its concurrency slot and starts the next. */
+  private complete(run: FakeWorkflowRun, conclusion: RunConclusion): void {
+    if (run.status === 'completed') return;
+    run.status = 'completed';
+    run.conclusion = conclusion;
+    run.updatedAt = this.core().now();
+    this.emitRun(run, 'completed');
+    const group = run.concurrencyGroup === undefined ? undefined : this.groups.get(run.concurrencyGroup);
+    if (group?.pending === run.id) group.pending = undefined;
+    if (group?.running === run.id) {
+      group.running = undefined;
+      const next =
+        group.pending === undefined ? undefined : this.core().state.workflowRuns.get(group.pending);
+      group.pending = undefined;
+      if (next) this.schedule(next);
+    }
+    this.plans.get(run.id)?.endActivity();
+  }
+
+  private newJob(
+    run: FakeWorkflowRun,
+    name: string,
+    job: WorkflowJob,
+    matrix: Record<string, unknown> | undefined,
+  ): FakeJob {
+    const core = this.core();
+    const steps = ['Set up job', ...job.steps.map(stepName), 'Complete job'].map((stepTitle, index) => ({
+      name: stepTitle,
+      number: index + 1,
+      status: 'queued' as const,
+      conclusion: null,
+    }));
+    const created: FakeJob = {
+      id: core.state.id(),
+      runId: run.id,
+      name,
+      status: 'queued',
+      conclusion: null,
+      createdAt: core.now(),
+      startedAt: null,
+      completedAt: null,
+      matrix,
+      steps,
+      log: '',
+      outputs: {},
+      summary: '',
+    };
+    core.state.jobs.set(created.id, created);
+    run.jobIds.push(created.id);
+    return created;
+  }
+
+  private async execute(run: FakeWorkflowRun): Promise<void> {
+    const plan = this.plans.get(run.id);
+    if (!plan || run.status === 'completed') return;
+    const core = this.core();
+    run.status = 'in_progress';
+    run.startedAt = core.now();
+    run.updatedAt = run.startedAt;
+    this.emitRun(run, 'in_progress');
+    const groups: { jobId: string; definition: WorkflowJob; jobs: FakeJob[] }[] = [];
+    try {
+      for (const [jobId, definition] of plan.workflow.jobs) {
+        if (definition.needs !== undefined)
+          throw new Error(`job \`${jobId}\` uses \`needs\`, which the fake runner does not support`);
+        if (!evaluateCondition(definition.if, plan.context)) {
+          const skipped = this.newJob(
+            run,
+            /\bmatrix\./.test(definition.name ?? '')
+              ? jobId
+              : jobName(jobId, definition, undefined, plan.context),
+            definition,
+            undefined,
+          );
+          // A skipped job never ran a step; GitHub lists none.
+          Object.assign(skipped, {
+            status: 'completed',
+            conclusion: 'skipped',
+            completedAt: core.now(),
+            steps: [],
+          });
+          this.emitJob(run, skipped, 'completed');
+          continue;
+        }
+        const entries = expandMatrix(definition, plan.context);
+        const jobs = entries.map((matrix) =>
+          this.newJob(run, jobName(jobId, definition, matrix, plan.context), definition, matrix),
+        );
+        groups.push({ jobId, definition, jobs });
+      }
+    } catch (error) {
+      run.problems.push(error instanceof Error ? error.message : String(error));
+      this.complete(run, 'failure');
+      return;
+    }
+    for (const group of groups) for (const job of group.jobs) this.emitJob(run, job, 'queued');
+    await Promise.all(groups.map((group) => this.runJobGroup(run, plan, group)));
+    const conclusions = core.state.runJobs(run.id).map((job) => job.conclusion);
+    const conclusion: RunConclusion = conclusions.includes('failure')
+      ? 'failure'
+      : run.cancelRequested || conclusions.includes('cancelled')
+        ? 'cancelled'
+        : 'success';
+    this.complete(run, conclusion);
+  }
+
+  /** Runs the jobs of one matrix: at most `max-parallel` at once; with fail-fast (the default) a failure cancels the rest. */
+  private async runJobGroup(
+    run: FakeWorkflowRun,
+    plan: RunPlan,
+    group: { jobId: string; definition: WorkflowJob; jobs: FakeJob[] },
+  ): Promise<void> {
+    const strategy = group.definition.strategy;
+    const maxParallel =
+      Number(evaluateValue(strategy?.['max-parallel'] ?? group.jobs.length, plan.context)) || 1;
+    const failFast =
+      strategy?.['fail-fast'] === undefined ? true : evaluateCondition(strategy['fail-fast'], plan.context);
+    const groupAbort = new AbortController();
+    const signal = AbortSignal.any([plan.controller.signal, groupAbort.signal]);
+    const limit = pLimit(maxParallel);
+    await Promise.all(
+      group.jobs.map((job) =>
+        limit(() =>
+          this.limitJobs(async () => {
+            const conclusion = await runWorkflowJob({
+              core: this.core(),
+              run,
+              plan,
+              jobId: group.jobId,
+              definition: group.definition,
+              job,
+              signal,
+              options: this.options,
+              emitJob: (action) => this.emitJob(run, job, action),
+            });
+            if (conclusion === 'failure' && failFast) groupAbort.abort();
+          }),
+        ),
+      ),
+    );
+  }
+}
