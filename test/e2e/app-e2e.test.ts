@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHub, startFakeGitHub } from '../fake-github/fake-github.ts';
+import { createSignalFile } from '../helpers/signal-file.ts';
 import { type RunningApp, startApp } from './start-app.ts';
 
 const REPO = 'octo/widgets';
@@ -208,6 +209,79 @@ describe('the App end to end against a fake GitHub', () => {
       const pull = fake.state.pulls(REPO)[0];
       expect(pull?.body).toContain('2 of 2 tasks integrated');
       expect(fake.state.runs(REPO).some((run) => run.name.endsWith('(plan)'))).toBe(true);
+    });
+  });
+
+  describe('/cluster retry failed', () => {
+    it('re-runs the failed task and its skipped dependent on the integration branch and updates the pull request', async () => {
+      await setUp();
+      const signal = createSignalFile();
+      const issue = fake.createIssue(REPO, {
+        title: 'Flaky',
+        body: plan(
+          `  - { id: flaky, title: Flaky, prompt: "@fail-unless ${signal.path}\\n@write flaky.txt = ok" }\n` +
+            '  - { id: after, title: After, prompt: "@write after.txt = after", depends_on: [flaky] }\n',
+        ),
+      });
+      await fake.labelIssue(REPO, issue.number, 'cluster');
+      await fake.idle({ timeoutMs: 120_000 });
+      expect(fake.state.pulls(REPO)[0]?.body).toContain('0 of 2 tasks integrated; 1 failed; 1 skipped');
+
+      signal.fire();
+      await fake.comment(REPO, issue.number, '/cluster retry failed');
+      await fake.idle({ timeoutMs: 120_000 });
+      const pulls = fake.state.pulls(REPO);
+      expect(pulls).toHaveLength(1);
+      expect(pulls[0]!.body).toContain('2 of 2 tasks integrated');
+      expect(await fake.git(REPO, 'show', `${pulls[0]!.pull!.head.ref}:after.txt`)).toBe('after');
+    });
+  });
+
+  describe('/cluster cancel while tasks run', () => {
+    it('stops the run: its workflow runs are cancelled and nothing more is dispatched', async () => {
+      await setUp();
+      const signal = createSignalFile();
+      const issue = fake.createIssue(REPO, {
+        title: 'Long',
+        body: plan(
+          `  - { id: slow, title: Slow, prompt: "@wait-for ${signal.path}\\n@write slow.txt = slow" }\n` +
+            '  - { id: next, title: Next, prompt: "@write next.txt = next", depends_on: [slow] }\n',
+        ),
+      });
+      await fake.labelIssue(REPO, issue.number, 'cluster');
+      await signal.waiting();
+      await fake.comment(REPO, issue.number, '/cluster cancel');
+      signal.fire();
+      await fake.idle({ timeoutMs: 120_000 });
+
+      const replies = fake.state.issueComments(REPO, issue.number).map((comment) => comment.body);
+      expect(replies.some((body) => body.includes('cancelled by @octocat'))).toBe(true);
+      const taskJobs = fake.state
+        .runs(REPO)
+        .flatMap((run) => fake.state.runJobs(run.id))
+        .map((job) => job.name);
+      expect(taskJobs).not.toContain('task next');
+    });
+  });
+
+  describe('when the pull request is closed', () => {
+    it('deletes the run’s task branches and claims, keeping the integration branch', async () => {
+      await setUp();
+      const issue = fake.createIssue(REPO, {
+        title: 'Tidy',
+        body: plan('  - { id: a, title: A, prompt: "@write a.txt = a" }\n'),
+      });
+      await fake.labelIssue(REPO, issue.number, 'cluster');
+      await fake.idle({ timeoutMs: 120_000 });
+      const pull = fake.state.pulls(REPO)[0]!;
+      await fake.closePullRequest(REPO, pull.number, { merge: true });
+      await fake.idle({ timeoutMs: 60_000 });
+
+      const left = (await fake.git(REPO, 'branch', '--list', 'cluster/*'))
+        .trim()
+        .split('\n')
+        .map((line) => line.trim());
+      expect(left).toEqual([pull.pull!.head.ref]);
     });
   });
 });

@@ -14,6 +14,7 @@
  *   @fail <message>                 exit 1 after the edits so far, message on stderr
  *   @cost <usd>                     report this cost in the final cluster_result line
  *   @wait-for <path>                write <path>.waiting, then wait until <path> exists (orders concurrent tests)
+ *   @fail-unless <path>             exit 1 unless <path> exists (a task that succeeds only when retried later)
  * Plan mode prints the first ```stub-plan block of the prompt inside a ```cluster fence (the ```stub-plan-retry block
  * instead when the prompt carries PLAN-FEEDBACK). Resolve mode replaces every conflict region in the unmerged files with
  * ours then theirs; `@resolve-fail` in the prompt makes it exit 1 instead.
@@ -98,6 +99,12 @@ async function runTask(): Promise<void> {
         }
         break;
       }
+      case 'fail-unless':
+        if (!existsSync(rest.trim())) {
+          process.stderr.write(`${rest.trim()} is not there yet\n`);
+          finish(`failed after ${edits} edit(s)`, 1);
+        }
+        break;
       case 'print':
         process.stdout.write(`${rest}\n`);
         break;
