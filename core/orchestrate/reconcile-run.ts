@@ -16,6 +16,7 @@ import {
 } from './github-ledger.ts';
 import { openOrUpdatePullRequest } from './open-pull-request.ts';
 import type { OrchestratorContext } from './orchestrator.ts';
+import { publishCheckRun } from './publish-check-run.ts';
 import { issueNumberOfRunId } from './run-id.ts';
 import { type RunStart, readRunPlan, readRunStart } from './run-start.ts';
 import { upsertStatusComment } from './status-comment.ts';
@@ -207,6 +208,8 @@ export async function reconcileRun(
       draft: context.config.draft,
     });
     report.footer = `${report.footer}\n\nPull request: #${pull}`;
+    const integrationHead = ledger.at(-1)?.ledgerCommit;
+    if (integrationHead) await publishCheckRun(octokit, repo, integrationHead, report);
   }
   await upsertStatusComment(octokit, repo, issueNumber, report, context.trustedAuthors);
 }

@@ -1,3 +1,4 @@
+import { Octokit } from '@octokit/rest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHub, startFakeGitHub } from '../fake-github/fake-github.ts';
 import { createSignalFile } from '../helpers/signal-file.ts';
@@ -54,6 +55,15 @@ describe('the App end to end against a fake GitHub', () => {
         .issueComments(REPO, issue.number)
         .find((comment) => comment.body.includes('claude-cluster:status'));
       expect(status?.body).toMatch(/integrated/);
+      const octokit = new Octokit({ baseUrl: fake.url, auth: fake.installationToken() });
+      const checks = await octokit.rest.checks.listForRef({
+        owner: 'octo',
+        repo: 'widgets',
+        ref: pull.pull!.head.sha,
+      });
+      expect(checks.data.check_runs.map((check) => [check.name, check.conclusion])).toEqual([
+        ['claude-cluster', 'success'],
+      ]);
       const calls = fake.apiCallCount();
       console.log(
         `GitHub API calls for a 3-task run: ${calls.total} (target ≤ ${3 * 3 + 12})`,
