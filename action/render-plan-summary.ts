@@ -1,12 +1,11 @@
 import {
-  httpsLink,
   type PlanRecordView,
   plannedTaskOutcomes,
   type RunRecord,
   renderPlanHeading,
 } from '../core/github/plan-record.ts';
 import type { MatrixEntry } from '../core/plan/ready-matrix.ts';
-import { codeSpan } from '../core/report/escape-markdown.ts';
+import { codeSpan, httpsLink } from '../core/report/escape-markdown.ts';
 import { fitToLength } from '../core/report/fit-to-length.ts';
 import { renderMermaid } from '../core/report/render-mermaid.ts';
 import { renderTaskTable } from '../core/report/render-task-table.ts';

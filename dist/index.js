@@ -15400,6 +15400,18 @@ function clip2(text, maxChars) {
   const line = oneLine(text);
   return line.length <= maxChars ? line : `${sliceSafe(line, Math.max(0, maxChars - 1))}…`;
 }
+function httpsLink(text, url) {
+  if (url === void 0) return "";
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "";
+  }
+  if (parsed.protocol !== "https:") return "";
+  const href = parsed.href.replace(/[()|<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `[${text}](${href})`;
+}
 
 // core/report/fit-to-length.ts
 var GITHUB_BODY_LIMIT = 65536;
@@ -15624,16 +15636,8 @@ function renderMermaid(tasks, options = {}) {
 // core/report/render-task-table.ts
 var NONE = "—";
 function jobLink(url) {
-  if (url === void 0) return "";
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "";
-  }
-  if (parsed.protocol !== "https:") return "";
-  const href = parsed.href.replace(/[()|<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return ` ([log](${href}))`;
+  const link = httpsLink("log", url);
+  return link ? ` (${link})` : "";
 }
 function filesCell(files, shown) {
   if (files.length === 0) return "0";
@@ -15711,18 +15715,6 @@ function plannedTaskOutcomes(plan) {
     files: task.files,
     conflicts: []
   }));
-}
-function httpsLink(text, url) {
-  if (url === void 0) return "";
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "";
-  }
-  if (parsed.protocol !== "https:") return "";
-  const href = parsed.href.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `[${text}](${href})`;
 }
 function plannedBy(record, view) {
   if (record.source === "block") return "the issue's `cluster` block";

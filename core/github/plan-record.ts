@@ -7,7 +7,7 @@ import { InputError } from '../errors/errors.ts';
 import { RunIdSchema } from '../integrate/branch-names.ts';
 import { HARD_MAX_TASKS, type Plan, PlanSchema } from '../plan/plan-schema.ts';
 import { validatePlan } from '../plan/validate-plan.ts';
-import { clip, codeSpan, escapeText } from '../report/escape-markdown.ts';
+import { clip, codeSpan, escapeText, httpsLink } from '../report/escape-markdown.ts';
 import { checkMaxLength, fitToLength, GITHUB_BODY_LIMIT } from '../report/fit-to-length.ts';
 import { countOf, formatCost } from '../report/format-values.ts';
 import { renderMermaid } from '../report/render-mermaid.ts';
@@ -102,20 +102,6 @@ export function plannedTaskOutcomes(plan: Plan): TaskOutcome[] {
     files: task.files,
     conflicts: [],
   }));
-}
-
-/** Markdown link to an https URL, encoded so it cannot end the link early; '' for anything else. */
-export function httpsLink(text: string, url: string | undefined): string {
-  if (url === undefined) return '';
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return '';
-  }
-  if (parsed.protocol !== 'https:') return '';
-  const href = parsed.href.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `[${text}](${href})`;
 }
 
 function plannedBy(record: RunRecord, view: PlanRecordView): string {

@@ -111,22 +111,12 @@ export async function reconcileRun(
   ) {
     // The job ended without the action recording an outcome: record the failure so dependents move on.
     const task = plan.tasks.find((candidate) => candidate.id === endedJob.taskId)!;
-    tip = await appendLedgerEntryOnGitHub(
-      octokit,
-      repo,
-      branches.integration,
-      `Record task ${task.id} as failed: ${task.title}`,
-      {
-        event: 'task',
-        run: runId,
-        task: task.id,
-        status: 'failed',
-        branch: branches.task(task.id),
-        files: [],
-        conflicts: [],
-        resolution: 'none',
-        reason: `its job ended (${endedJob.conclusion}) without recording an outcome${endedJob.url ? `; see ${endedJob.url}` : ''}`,
-      },
+    const reason = `its job ended (${endedJob.conclusion}) without recording an outcome${endedJob.url ? `; see ${endedJob.url}` : ''}`;
+    tip = await recordOutcome(
+      context,
+      runId,
+      task,
+      { status: 'failed', branch: branches.task(task.id), reason },
       tip,
     );
     ({ ledger } = await readLedgerFromGitHub(octokit, repo, branches.integration, runId));
@@ -136,22 +126,11 @@ export async function reconcileRun(
   let head: BranchTip | undefined = tip;
   for (const skip of state.toSkip) {
     const task = plan.tasks.find((candidate) => candidate.id === skip.id)!;
-    head = await appendLedgerEntryOnGitHub(
-      octokit,
-      repo,
-      branches.integration,
-      `Record task ${task.id} as skipped: ${task.title}`,
-      {
-        event: 'task',
-        run: runId,
-        task: task.id,
-        status: 'skipped',
-        branch: '',
-        files: [],
-        conflicts: [],
-        resolution: 'none',
-        reason: skip.reason,
-      },
+    head = await recordOutcome(
+      context,
+      runId,
+      task,
+      { status: 'skipped', branch: '', reason: skip.reason },
       head,
     );
   }
@@ -212,6 +191,35 @@ export async function reconcileRun(
     if (integrationHead) await publishCheckRun(octokit, repo, integrationHead, report);
   }
   await upsertStatusComment(octokit, repo, issueNumber, report, context.trustedAuthors);
+}
+
+/** Appends a task outcome the orchestrator decided (a job that ended silently, a skipped dependent) to the ledger. */
+async function recordOutcome(
+  context: OrchestratorContext,
+  runId: string,
+  task: Task,
+  outcome: { status: 'failed' | 'skipped'; branch: string; reason: string },
+  tip: BranchTip | undefined,
+): Promise<BranchTip> {
+  const { repo, branches } = runLocation(context, runId);
+  return appendLedgerEntryOnGitHub(
+    context.octokit,
+    repo,
+    branches.integration,
+    `Record task ${task.id} as ${outcome.status}: ${task.title}`,
+    {
+      event: 'task',
+      run: runId,
+      task: task.id,
+      status: outcome.status,
+      branch: outcome.branch,
+      files: [],
+      conflicts: [],
+      resolution: 'none',
+      reason: outcome.reason,
+    },
+    tip,
+  );
 }
 
 /** Every branch below the run's directory, relative to it (`claims/api`, `tasks/api`, `integration`…). */

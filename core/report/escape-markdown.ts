@@ -78,3 +78,20 @@ export function clip(text: string, maxChars: number): string {
   const line = oneLine(text);
   return line.length <= maxChars ? line : `${sliceSafe(line, Math.max(0, maxChars - 1))}…`;
 }
+
+/**
+ * Markdown link to an https URL, encoded so it can end neither the link nor a table cell early; '' for anything
+ * else (other schemes are never linked: untrusted URLs cannot become `javascript:` links).
+ */
+export function httpsLink(text: string, url: string | undefined): string {
+  if (url === undefined) return '';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '';
+  }
+  if (parsed.protocol !== 'https:') return '';
+  const href = parsed.href.replace(/[()|<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `[${text}](${href})`;
+}

@@ -1,4 +1,4 @@
-import { clip, codeSpan, escapeText } from './escape-markdown.ts';
+import { clip, codeSpan, escapeText, httpsLink } from './escape-markdown.ts';
 import { formatCost, formatDuration, shortSha } from './format-values.ts';
 import type { TaskOutcome } from './report-model.ts';
 
@@ -12,18 +12,10 @@ export interface TaskTableOptions {
 
 const NONE = '—';
 
-/** A link to the task's job, only for an https URL, encoded so it cannot end the link early. */
+/** A link to the task's job, only for an https URL. */
 function jobLink(url: string | undefined): string {
-  if (url === undefined) return '';
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return '';
-  }
-  if (parsed.protocol !== 'https:') return '';
-  const href = parsed.href.replace(/[()|<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return ` ([log](${href}))`;
+  const link = httpsLink('log', url);
+  return link ? ` (${link})` : '';
 }
 
 function filesCell(files: string[], shown: number): string {
