@@ -43,7 +43,12 @@ export const IssueCommentCreatedEventSchema = z.object({
 
 /** `workflow_run.completed`: the run-name is `display_title`; `name` is the workflow's name. */
 export const WorkflowRunCompletedEventSchema = z.object({
-  workflow_run: z.object({ id: z.number().int().positive(), display_title: z.string().optional() }),
+  workflow_run: z.object({
+    id: z.number().int().positive(),
+    display_title: z.string().optional(),
+    conclusion: z.string().nullish(),
+    html_url: z.string().optional(),
+  }),
   repository: RepositorySchema,
 });
 

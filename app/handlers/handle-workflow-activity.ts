@@ -6,10 +6,15 @@ import { type HandlerDeps, orchestratorContext } from './handler-deps.ts';
  */
 export async function handleWorkflowActivity(
   deps: HandlerDeps,
-  fields: { runId: string; endedJob?: { taskId: string; conclusion: string; url?: string } },
+  fields: {
+    runId: string;
+    endedJob?: { taskId: string; conclusion: string; url?: string };
+    endedPlan?: { conclusion: string; url?: string };
+  },
 ): Promise<void> {
   await deps.orchestrator.reconcileRun(orchestratorContext(deps), {
     runId: fields.runId,
     ...(fields.endedJob ? { endedJob: fields.endedJob } : {}),
+    ...(fields.endedPlan ? { endedPlan: fields.endedPlan } : {}),
   });
 }

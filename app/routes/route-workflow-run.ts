@@ -13,8 +13,14 @@ export async function routeWorkflowRun(services: AppServices, context: WebhookCo
   const event = parsePayload(WorkflowRunCompletedEventSchema, context.payload, 'workflow_run.completed');
   const runId = runIdFromWorkflowRunName(event.workflow_run.display_title ?? '');
   if (runId === undefined) return;
+  // A planning run that ended: the orchestrator tells the issue when it produced no plan.
+  const run = event.workflow_run;
+  const endedPlan =
+    (run.display_title ?? '').endsWith('(plan)') && run.conclusion
+      ? { conclusion: run.conclusion, ...(run.html_url?.startsWith('https://') ? { url: run.html_url } : {}) }
+      : undefined;
   await withRunDeps(services, context, { repository: event.repository, runIdFor: () => runId }, (deps) =>
-    handleWorkflowActivity(deps, { runId }),
+    handleWorkflowActivity(deps, { runId, ...(endedPlan ? { endedPlan } : {}) }),
   );
 }
 

@@ -115,7 +115,8 @@ export function createOrchestrator(): Orchestrator {
       };
     },
 
-    reconcileRun: (context, request) => reconcileRun(context, request.runId, request.endedJob),
+    reconcileRun: (context, request) =>
+      reconcileRun(context, request.runId, request.endedJob, request.endedPlan),
 
     cleanupRun: async (context, request) => {
       const dir = request.integrationBranch.replace(/\/integration$/, '');

@@ -74,7 +74,12 @@ export interface Orchestrator {
    */
   reconcileRun(
     context: OrchestratorContext,
-    request: { runId: string; endedJob?: { taskId: string; conclusion: string; url?: string } },
+    request: {
+      runId: string;
+      endedJob?: { taskId: string; conclusion: string; url?: string };
+      /** The planning workflow run ended (from `workflow_run.completed` of a `(plan)` run). */
+      endedPlan?: { conclusion: string; url?: string };
+    },
   ): Promise<void>;
   /** After the run's pull request was merged or closed: deletes the run's task branches and claims. */
   cleanupRun(context: OrchestratorContext, request: { integrationBranch: string }): Promise<void>;

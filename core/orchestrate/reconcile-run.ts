@@ -19,7 +19,7 @@ import type { OrchestratorContext } from './orchestrator.ts';
 import { publishCheckRun } from './publish-check-run.ts';
 import { issueNumberOfRunId } from './run-id.ts';
 import { type RunStart, readRunPlan, readRunStart } from './run-start.ts';
-import { upsertStatusComment } from './status-comment.ts';
+import { upsertStatusComment, upsertStatusText } from './status-comment.ts';
 
 /** Where a run's branches and claims live on GitHub. */
 export function runLocation(context: OrchestratorContext, runId: string) {
@@ -71,6 +71,7 @@ export async function reconcileRun(
   context: OrchestratorContext,
   runId: string,
   endedJob?: { taskId: string; conclusion: string; url?: string },
+  endedPlan?: { conclusion: string; url?: string },
 ): Promise<void> {
   const issueNumber = issueNumberOfRunId(runId);
   if (issueNumber === undefined) return;
@@ -84,7 +85,21 @@ export async function reconcileRun(
   if (plan === undefined) {
     // Still planning: the planning workflow publishes the plan as a record comment by a trusted author.
     const found = await findTrustedPlan(context, runId, issueNumber);
-    if (found === undefined) return;
+    if (found === undefined) {
+      if (endedPlan !== undefined) {
+        // The planning workflow ended without publishing a plan: say so instead of leaving people waiting.
+        const where = endedPlan.url ? ` ([workflow run](${endedPlan.url}))` : '';
+        await upsertStatusText(
+          octokit,
+          repo,
+          issueNumber,
+          runId,
+          `Planning run \`${runId}\` ended (${endedPlan.conclusion}) without a valid plan${where}. Fix the issue (or add a \`cluster\` plan block) and comment \`/${context.config.command}\` to try again.`,
+          context.trustedAuthors,
+        );
+      }
+      return;
+    }
     tip = await appendLedgerEntryOnGitHub(
       octokit,
       repo,

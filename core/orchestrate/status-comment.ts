@@ -17,8 +17,22 @@ export async function upsertStatusComment(
   trustedAuthors: string[],
 ): Promise<number> {
   const head = marker(report.runId);
-  const body = `${head}\n${renderStatus(report, { maxLength: 65_536 - head.length - 1 })}`;
-  const key = `${repo.owner}/${repo.repo}#${report.runId}`;
+  const markdown = renderStatus(report, { maxLength: 65_536 - head.length - 1 });
+  return upsertStatusText(octokit, repo, issueNumber, report.runId, markdown, trustedAuthors);
+}
+
+/** Creates or edits in place the run's status comment with the given Markdown (e.g. why planning failed). */
+export async function upsertStatusText(
+  octokit: Octokit,
+  repo: RepoRef,
+  issueNumber: number,
+  runId: string,
+  markdown: string,
+  trustedAuthors: string[],
+): Promise<number> {
+  const head = marker(runId);
+  const body = `${head}\n${markdown}`;
+  const key = `${repo.owner}/${repo.repo}#${runId}`;
   const known = knownComments.get(key);
   if (known !== undefined) {
     if (known.body === body) return known.id;

@@ -294,4 +294,20 @@ describe('the App end to end against a fake GitHub', () => {
       expect(left).toEqual([pull.pull!.head.ref]);
     });
   });
+
+  describe('an issue whose planning fails', () => {
+    it('says so on the issue, with the way to try again, and dispatches no task', async () => {
+      await setUp();
+      const issue = fake.createIssue(REPO, { title: 'Vague', body: 'Make it better.' });
+      await fake.labelIssue(REPO, issue.number, 'cluster');
+      await fake.idle({ timeoutMs: 120_000 });
+
+      const status = fake.state
+        .issueComments(REPO, issue.number)
+        .find((comment) => comment.body.includes('claude-cluster:status'));
+      expect(status?.body).toMatch(/ended \(failure\) without a valid plan/);
+      expect(status?.body).toContain('/cluster');
+      expect(fake.state.runs(REPO).map((run) => run.name)).toEqual([expect.stringMatching(/\(plan\)$/)]);
+    });
+  });
 });
