@@ -310,4 +310,57 @@ describe('the App end to end against a fake GitHub', () => {
       expect(fake.state.runs(REPO).map((run) => run.name)).toEqual([expect.stringMatching(/\(plan\)$/)]);
     });
   });
+
+  describe('guards end to end', () => {
+    it('ignores a bot’s /cluster comment without replying', async () => {
+      await setUp();
+      const issue = fake.createIssue(REPO, {
+        title: 'Bot',
+        body: plan('  - { id: a, title: A, prompt: "@write a = a" }\n'),
+      });
+      await fake.comment(REPO, issue.number, '/cluster', 'renovate[bot]');
+      await fake.idle({ timeoutMs: 30_000 });
+      expect(fake.state.issueComments(REPO, issue.number).map((comment) => comment.user.login)).toEqual([
+        'renovate[bot]',
+      ]);
+      expect(fake.state.runs(REPO)).toEqual([]);
+    });
+
+    it('refuses /cluster on a pull request from a fork, explaining why', async () => {
+      await setUp();
+      const { number } = await fake.openPullRequest(REPO, {
+        head: 'contrib',
+        title: 'From a fork',
+        user: 'outsider',
+        fork: { owner: 'outsider', files: { 'x.txt': 'x\n' } },
+        body: plan('  - { id: a, title: A, prompt: "@write a = a" }\n'),
+      });
+      await fake.idle({ timeoutMs: 30_000 });
+      await fake.comment(REPO, number, '/cluster');
+      await fake.idle({ timeoutMs: 30_000 });
+      const replies = fake.state
+        .issueComments(REPO, number)
+        .filter((comment) => comment.user.login === 'claude-cluster[bot]');
+      expect(replies).toHaveLength(1);
+      expect(replies[0]!.body).toMatch(/fork/i);
+      expect(fake.state.runs(REPO)).toEqual([]);
+    });
+
+    it('answers an invalid configuration with the problem, its line and the fix, and dispatches nothing', async () => {
+      await setUp({ '.github/claude-cluster.yml': 'label: cluster\nmax_paralel: 3\n' });
+      const issue = fake.createIssue(REPO, {
+        title: 'Config',
+        body: plan('  - { id: a, title: A, prompt: "@write a = a" }\n'),
+      });
+      await fake.comment(REPO, issue.number, '/cluster');
+      await fake.idle({ timeoutMs: 30_000 });
+      const replies = fake.state
+        .issueComments(REPO, issue.number)
+        .filter((comment) => comment.user.login === 'claude-cluster[bot]');
+      expect(replies).toHaveLength(1);
+      expect(replies[0]!.body).toContain('line 2');
+      expect(replies[0]!.body).toContain('did you mean `max_parallel`');
+      expect(fake.state.runs(REPO)).toEqual([]);
+    });
+  });
 });
