@@ -52,7 +52,7 @@ export const WorkflowRunCompletedEventSchema = z.object({
   repository: RepositorySchema,
 });
 
-/** `workflow_job.in_progress` / `.completed`: a job carries its workflow run's id, not the run-name. */
+/** `workflow_job.completed`: a job carries its workflow run's id, not the run-name. */
 export const WorkflowJobEventSchema = z.object({
   workflow_job: z.object({
     id: z.number().int().positive(),

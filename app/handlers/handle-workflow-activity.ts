@@ -1,8 +1,9 @@
 import { type HandlerDeps, orchestratorContext } from './handler-deps.ts';
 
 /**
- * A workflow run or job of a cluster run changed (`workflow_run.completed`, `workflow_job.in_progress` /
- * `.completed`): the orchestrator re-derives the run's state and performs the missing steps.
+ * A workflow run or job of a cluster run ended (`workflow_run.completed`, `workflow_job.completed`): the
+ * orchestrator re-derives the run's state and performs the missing steps; an ended job or planning run is passed on
+ * so a failure that recorded nothing is recorded.
  */
 export async function handleWorkflowActivity(
   deps: HandlerDeps,

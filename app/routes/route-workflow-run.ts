@@ -25,7 +25,7 @@ export async function routeWorkflowRun(services: AppServices, context: WebhookCo
 }
 
 /**
- * `workflow_job.in_progress` / `.completed`: a task job started or finished. The job names its workflow run by id
+ * `workflow_job.completed`: a task job finished. The job names its workflow run by id
  * only, so the run-name is read once per workflow run (see createResolveJobRunId).
  */
 export async function routeWorkflowJob(services: AppServices, context: WebhookContext): Promise<void> {
