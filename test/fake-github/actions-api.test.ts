@@ -144,7 +144,7 @@ describe('the fake GitHub actions API', () => {
   describe('a concurrency group', () => {
     it('runs one run at a time and keeps only the newest waiting run, cancelling the one it replaces', async () => {
       const ids: number[] = [];
-      for (const seconds of ['0.5', '0', '0']) {
+      for (const seconds of ['2', '0', '0']) {
         const { data } = await dispatch({ 'run-id': 'same', seconds }, { return_run_details: true });
         ids.push(Number(data?.workflow_run_id ?? 0));
       }

@@ -28,6 +28,7 @@ import {
 } from './simulate-users.ts';
 import { TokenRegistry } from './token-registry.ts';
 import { ActivityTracker } from './track-activity.ts';
+import { WorkflowTriggers } from './trigger-workflows.ts';
 
 export {
   CLUSTER_WORKFLOW,
@@ -39,7 +40,9 @@ export {
 /**
  * A stateful GitHub on loopback for end-to-end runs of the App and the bundled action: REST endpoints over real bare
  * repositories, git over smart HTTP, signed webhooks, and a workflow runner that executes dispatched workflows with
- * the bundled action. Start it with {@link startFakeGitHub}; `close()` it in afterEach.
+ * the bundled action, and starts the workflows whose `on:` names an event (issues, issue_comment, pull_request,
+ * workflow_run) when it happens, except events caused with a workflow's GITHUB_TOKEN. Start it with
+ * {@link startFakeGitHub}; `close()` it in afterEach.
  */
 export class FakeGitHub {
   /** The API root (for `baseUrl`, `GITHUB_API_URL`) and git server (`/git/{owner}/{repo}.git`). */
@@ -59,6 +62,7 @@ export class FakeGitHub {
   private readonly faults = new FaultInjector();
   private readonly webhooks: WebhookSender;
   private readonly runner: WorkflowRunner;
+  private readonly triggers: WorkflowTriggers;
   private readonly core: FakeCore;
   private readonly routes: Route[];
 
@@ -84,8 +88,17 @@ export class FakeGitHub {
     this.runner = new WorkflowRunner({
       core: () => this.core,
       activity: this.activity,
-      emit: (event, payload) => this.webhooks.emit(event, payload),
+      emit: (event, payload) => {
+        this.webhooks.emit(event, payload);
+        this.triggers.fire(event, payload);
+      },
       options: runnerOptions(options, join(root, 'runner')),
+    });
+    this.triggers = new WorkflowTriggers({
+      state: this.state,
+      start: (request) => this.runner.trigger(request),
+      activity: this.activity,
+      onError: (message) => this.serverErrors.push(message),
     });
     this.core = {
       state: this.state,
@@ -93,8 +106,11 @@ export class FakeGitHub {
       tokens: this.tokens,
       app: this.app,
       runner: this.runner,
-      emitApiEvent:
-        options.apiEvents === true ? (event, payload) => this.webhooks.emit(event, payload) : () => {},
+      // Workflows start on these events whether or not webhooks are sent for them.
+      emitApiEvent: (event, payload) => {
+        if (options.apiEvents === true) this.webhooks.emit(event, payload);
+        this.triggers.fire(event, payload);
+      },
       now: () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     };
     this.routes = apiRoutes(this.core);
@@ -217,7 +233,7 @@ export class FakeGitHub {
   /** A person adds a label: the label is added and `issues.labeled` delivered. */
   labelIssue(fullName: string, number: number, label: string, sender = 'octocat'): Promise<WebhookDelivery> {
     const payload = labelIssue(this.core, this.repository(fullName), number, label, this.state.user(sender));
-    return this.deliver('issues', payload);
+    return this.announce('issues', payload);
   }
 
   /** A person (or a bot: a `…[bot]` login) comments: the comment is created and `issue_comment.created` delivered. */
@@ -229,7 +245,7 @@ export class FakeGitHub {
       body,
       this.state.user(sender),
     );
-    return this.deliver('issue_comment', payload);
+    return this.announce('issue_comment', payload);
   }
 
   /** Pushes a commit with `files` onto a branch (created from `from`, default the branch itself), as a person would. */
@@ -256,7 +272,7 @@ export class FakeGitHub {
     input: OpenPullRequestInput,
   ): Promise<{ number: number; delivery: WebhookDelivery }> {
     const { number, payload } = await openPullRequest(this.core, this.repository(fullName), input);
-    return { number, delivery: await this.deliver('pull_request', payload) };
+    return { number, delivery: await this.announce('pull_request', payload) };
   }
 
   /** A person merges (real merge commit) or closes a pull request; `pull_request.closed` is delivered. */
@@ -267,10 +283,19 @@ export class FakeGitHub {
   ): Promise<WebhookDelivery> {
     const user = this.state.user(options.sender ?? 'octocat');
     const payload = await closePullRequest(this.core, this.repository(fullName), number, options.merge, user);
-    return this.deliver('pull_request', payload);
+    return this.announce('pull_request', payload);
   }
 
-  /** Delivers a webhook now (signed, new delivery id); resolves with the delivery once the receiver answered. */
+  /** Something happened on GitHub: workflows whose `on:` names the event start, and the webhook is delivered. */
+  private announce(event: string, payload: object): Promise<WebhookDelivery> {
+    this.triggers.fire(event, payload);
+    return this.deliver(event, payload);
+  }
+
+  /**
+   * Delivers a webhook now (signed, new delivery id); resolves with the delivery once the receiver answered. Only
+   * the webhook: no workflow starts (the person-like methods above start them).
+   */
   deliver(event: string, payload: object): Promise<WebhookDelivery> {
     return this.webhooks.deliver(event, payload);
   }

@@ -83,7 +83,15 @@ export type RunStatus = 'requested' | 'queued' | 'pending' | 'in_progress' | 'co
 /** Conclusion of a completed run or job. */
 export type RunConclusion = 'success' | 'failure' | 'cancelled' | 'skipped';
 
-/** A workflow run created by a dispatch. */
+/** The events that start workflow runs in the fake: a dispatch, or an event a workflow's `on:` names. */
+export type WorkflowEventName =
+  | 'workflow_dispatch'
+  | 'issues'
+  | 'issue_comment'
+  | 'pull_request'
+  | 'workflow_run';
+
+/** A workflow run created by a dispatch or started by an event. */
 export interface FakeWorkflowRun {
   id: number;
   repoFullName: string;
@@ -93,7 +101,8 @@ export interface FakeWorkflowRun {
   path: string;
   /** The run-name with expressions substituted (GitHub reports it as both `name` and `display_title`). */
   name: string;
-  event: 'workflow_dispatch';
+  event: WorkflowEventName;
+  /** The dispatch's inputs; empty for runs an event started. */
   inputs: Record<string, string>;
   headBranch: string;
   headSha: string;
@@ -109,6 +118,11 @@ export interface FakeWorkflowRun {
   cancelRequested: boolean;
   /** Why the run failed before any job ran (an invalid matrix, an unsupported workflow feature). */
   problems: string[];
+  /**
+   * How many `workflow_run` links led to this run: 0 for a dispatch or any other event, one more than the completed
+   * run for a `workflow_run` event. GitHub starts no run past three links.
+   */
+  chainDepth: number;
 }
 
 /** One job of a workflow run (one matrix entry). */

@@ -69,6 +69,15 @@ describe('failure injection in the fake GitHub', () => {
         'GET /repos/{owner}/{repo}/issues/{issue_number}': 2,
         'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': 1,
       },
+      byCaller: {
+        installation: {
+          total: 3,
+          byRoute: {
+            'GET /repos/{owner}/{repo}/issues/{issue_number}': 2,
+            'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': 1,
+          },
+        },
+      },
     });
     expect(f.fake.gitRequests.length).toBeGreaterThan(0);
   });

@@ -62,7 +62,8 @@ export async function handleApiRequest(input: {
   const method = request.method ?? 'GET';
   const match = matchRoute(input.routes, method, url.pathname);
   const routeName = match ? `${method} ${match.route.template}` : `${method} (unknown route)`;
-  const fault = input.faults.count(routeName, `${method} ${url.pathname}`);
+  const identity = input.tokens.resolve(request.headers.authorization);
+  const fault = input.faults.count(routeName, `${method} ${url.pathname}`, identity.kind);
   if (fault === 'dropConnection') {
     request.socket.destroy();
     return;
@@ -74,7 +75,6 @@ export async function handleApiRequest(input: {
       input.records.unknownRoutes.push(`${method} ${url.pathname}`);
       throw new ApiFailure(404, 'Not Found');
     }
-    const identity = input.tokens.resolve(request.headers.authorization);
     if (match.route.auth === 'jwt' && identity.kind !== 'app') {
       throw new ApiFailure(401, 'A JSON web token could not be decoded');
     }

@@ -5,16 +5,21 @@
  */
 export type FaultKind = 'status500' | 'dropConnection' | 'dropAfterApply';
 
-/** REST API request counts, in all and per route (`GET /repos/{owner}/{repo}/issues/{issue_number}`). */
+/**
+ * REST API request counts: in all, per route (`GET /repos/{owner}/{repo}/issues/{issue_number}`), and per caller
+ * (`app` for JWT calls, `installation`, `job` for workflow tokens, `user`, `anonymous`), with the routes each caller used.
+ */
 export interface ApiCallCount {
   total: number;
   byRoute: Record<string, number>;
+  byCaller: Record<string, { total: number; byRoute: Record<string, number> }>;
 }
 
 /** Counts REST requests (git over HTTP is not counted) and fails chosen ones. */
 export class FaultInjector {
   private counted = 0;
   private byRoute: Record<string, number> = {};
+  private byCaller: ApiCallCount['byCaller'] = {};
   private readonly planned = new Map<number, FaultKind>();
   /** Every fault injected so far, as `METHOD path`. */
   readonly injected: { request: string; kind: FaultKind }[] = [];
@@ -27,9 +32,13 @@ export class FaultInjector {
   }
 
   /** Counts one request and returns the fault to inject into it, if any. */
-  count(route: string, request: string): FaultKind | undefined {
+  count(route: string, request: string, caller = 'anonymous'): FaultKind | undefined {
     this.counted++;
     this.byRoute[route] = (this.byRoute[route] ?? 0) + 1;
+    const mine = this.byCaller[caller] ?? { total: 0, byRoute: {} };
+    this.byCaller[caller] = mine;
+    mine.total++;
+    mine.byRoute[route] = (mine.byRoute[route] ?? 0) + 1;
     const kind = this.planned.get(this.counted);
     if (kind === undefined) return undefined;
     this.planned.delete(this.counted);
@@ -39,7 +48,16 @@ export class FaultInjector {
 
   /** Requests counted since the start or the last reset. */
   snapshot(): ApiCallCount {
-    return { total: this.counted, byRoute: { ...this.byRoute } };
+    return {
+      total: this.counted,
+      byRoute: { ...this.byRoute },
+      byCaller: Object.fromEntries(
+        Object.entries(this.byCaller).map(([caller, count]) => [
+          caller,
+          { total: count.total, byRoute: { ...count.byRoute } },
+        ]),
+      ),
+    };
   }
 
   /** Starts counting from zero (planned faults keep their place relative to now). */
@@ -49,5 +67,6 @@ export class FaultInjector {
     for (const [at, kind] of pending) this.planned.set(at, kind);
     this.counted = 0;
     this.byRoute = {};
+    this.byCaller = {};
   }
 }

@@ -10,6 +10,7 @@ const StepSchema = z
     run: z.string().optional(),
     with: z.record(z.string(), z.unknown()).optional(),
     env: z.record(z.string(), z.unknown()).optional(),
+    'working-directory': z.string().optional(),
   })
   .loose();
 
@@ -40,6 +41,25 @@ const InputSchema = z
   })
   .loose();
 
+/** `types: labeled` and `types: [labeled]` mean the same. */
+const NamesSchema = z
+  .union([z.string(), z.array(z.string())])
+  .transform((names) => (typeof names === 'string' ? [names] : names));
+
+// Strict: a filter the fake does not apply (paths, branches-ignore, …) would start runs GitHub would not start.
+const EventFilterSchema = z
+  .object({
+    types: NamesSchema.optional(),
+    branches: NamesSchema.optional(),
+    workflows: NamesSchema.optional(),
+  })
+  .strict();
+
+/** The events whose `on:` entries the fake reads and fires (besides `workflow_dispatch`). */
+export const TRIGGER_EVENTS = ['issues', 'issue_comment', 'pull_request', 'workflow_run'] as const;
+/** An event the fake starts workflows on. */
+export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
+
 const WorkflowSchema = z
   .object({
     name: z.string().optional(),
@@ -62,6 +82,8 @@ export type WorkflowStep = z.infer<typeof StepSchema>;
 export type WorkflowJob = z.infer<typeof JobSchema>;
 /** A workflow_dispatch input declaration. */
 export type WorkflowInput = z.infer<typeof InputSchema>;
+/** The filters of one `on:` event: activity types, branches (glob patterns), workflow names (`workflow_run`). */
+export type EventFilter = z.infer<typeof EventFilterSchema>;
 
 /** A parsed workflow file. */
 export interface Workflow {
@@ -70,6 +92,8 @@ export interface Workflow {
   runName: string | undefined;
   /** undefined when the workflow has no `workflow_dispatch` trigger. */
   dispatchInputs: Record<string, WorkflowInput> | undefined;
+  /** The `on:` entries of {@link TRIGGER_EVENTS} with their filters (empty filters when the entry has none). */
+  triggers: Partial<Record<TriggerEvent, EventFilter>>;
   concurrency: { group: string; cancelInProgress: boolean | string } | undefined;
   env: Record<string, unknown>;
   jobs: [string, WorkflowJob][];
@@ -85,16 +109,27 @@ export function readWorkflowFile(text: string, path: string): Workflow {
   }
   const workflow = parsed.data;
   const on = workflow.on;
-  const triggers =
+  const entries: Record<string, unknown> =
     typeof on === 'string'
       ? { [on]: null }
       : Array.isArray(on)
         ? Object.fromEntries(on.map((name) => [name, null]))
         : on;
   let dispatchInputs: Record<string, WorkflowInput> | undefined;
-  if ('workflow_dispatch' in triggers) {
-    const inputs = (triggers.workflow_dispatch as { inputs?: unknown } | null)?.inputs ?? {};
+  if ('workflow_dispatch' in entries) {
+    const inputs = (entries.workflow_dispatch as { inputs?: unknown } | null)?.inputs ?? {};
     dispatchInputs = z.record(z.string(), InputSchema).parse(inputs);
+  }
+  const triggers: Partial<Record<TriggerEvent, EventFilter>> = {};
+  for (const event of TRIGGER_EVENTS) {
+    if (!(event in entries)) continue;
+    const filter = EventFilterSchema.safeParse(entries[event] ?? {});
+    if (!filter.success) {
+      throw new Error(
+        `${path} is not a workflow the fake can read: on.${event}: ${filter.error.issues.map((i) => i.message).join('; ')} (the fake applies only types, branches and workflows)`,
+      );
+    }
+    triggers[event] = filter.data;
   }
   const concurrency =
     workflow.concurrency === undefined
@@ -110,6 +145,7 @@ export function readWorkflowFile(text: string, path: string): Workflow {
     name: workflow.name ?? path,
     runName: workflow['run-name'],
     dispatchInputs,
+    triggers,
     concurrency,
     env: workflow.env ?? {},
     jobs: Object.entries(workflow.jobs),

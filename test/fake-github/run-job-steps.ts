@@ -1,8 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { type ExpressionContext, evaluateText } from './evaluate-expression.ts';
 import type { RunConclusion } from './fake-state.ts';
 import type { WorkflowStep } from './read-workflow-file.ts';
+import { runCheckoutStep } from './run-checkout-step.ts';
 import { spawnStep } from './spawn-step.ts';
 
 /** Everything one job needs to run its steps like a runner. */
@@ -24,7 +25,7 @@ export interface JobSteps {
   githubEnv: Record<string, string>;
   /** Extra environment for every step. */
   extraEnv: Record<string, string>;
-  /** The bundled action (`dist/index.js`) run for every step that `uses:` an action other than actions/checkout. */
+  /** The bundled action (`dist/index.js`) run for every step that `uses:` an action other than checkout and setup-node. */
   actionBundle: string;
   /** action.yml input defaults (may hold expressions such as `${{ github.token }}`). */
   actionDefaults: Record<string, string>;
@@ -57,43 +58,31 @@ export function stepName(step: WorkflowStep): string {
   );
 }
 
-async function checkout(
-  job: JobSteps,
-  step: WorkflowStep,
-  workspace: string,
-  git: (args: string[]) => Promise<number | null>,
-) {
-  const options = step.with ?? {};
-  const ref = evaluateText(options.ref ?? '', job.context) || job.defaultRef;
-  const depth = Number(evaluateText(options['fetch-depth'] ?? '1', job.context));
-  const persist = evaluateText(options['persist-credentials'] ?? 'true', job.context) !== 'false';
-  const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${job.token}`).toString('base64')}`;
-  const sha = /^[0-9a-f]{40}$/.test(ref);
-  const code = await git([
-    '-c',
-    `http.extraheader=${header}`,
-    'clone',
-    '--quiet',
-    ...(depth > 0 ? [`--depth=${depth}`] : []),
-    ...(sha ? [] : ['--branch', ref.replace(/^refs\/heads\//, '')]),
-    job.cloneUrl,
-    workspace,
-  ]);
-  if (code !== 0) return code;
-  if (sha) {
-    const detached = await git(['-C', workspace, 'checkout', '--quiet', '--detach', ref]);
-    if (detached !== 0) return detached;
-  }
-  // actions/checkout keeps the token in .git/config unless told not to; the action takes it out before the agent runs.
-  if (persist)
-    return git(['-C', workspace, 'config', '--local', `http.${job.serverUrl}/.extraheader`, header]);
-  return 0;
+/** Dependency installs the fake skips: linked checkouts come with their node_modules, nothing else needs any. */
+const INSTALL_SCRIPT = /^\s*npm\s+(ci|install)\b[^\n]*$/;
+
+/**
+ * `GITHUB_*` variables that follow the run's event (`github.event_name`, `github.ref`, `github.sha`), for runs an
+ * event started as well as dispatched ones.
+ */
+function eventEnv(context: ExpressionContext): Record<string, string> {
+  const { event_name: name, ref, ref_name: refName, sha } = context.github;
+  const entries: [string, unknown][] = [
+    ['GITHUB_EVENT_NAME', name],
+    ['GITHUB_REF', ref],
+    ['GITHUB_REF_NAME', refName],
+    ['GITHUB_SHA', sha],
+  ];
+  return Object.fromEntries(
+    entries.filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 /**
- * Runs a job's steps in order, stopping at the first failure: `actions/checkout` as a clone over the fake's git HTTP
- * (ref, fetch-depth and persist-credentials honoured), `run:` steps with bash, and any other `uses:` step as the
- * bundled action with `INPUT_*` from action.yml defaults, the step's `with:` and `actionInputs`.
+ * Runs a job's steps in order, stopping at the first failure: `actions/checkout` by {@link runCheckoutStep},
+ * `actions/setup-node` as the Node running the fake (first on PATH for the later steps), `npm ci` / `npm install`
+ * as nothing, other `run:` steps with bash (in `working-directory`), and any other `uses:` step as the bundled
+ * action with `INPUT_*` from action.yml defaults, the step's `with:` and `actionInputs`.
  */
 export async function runJobSteps(job: JobSteps): Promise<JobStepsResult> {
   const workspace = join(job.jobDir, 'workspace');
@@ -114,6 +103,7 @@ export async function runJobSteps(job: JobSteps): Promise<JobStepsResult> {
     RUNNER_OS: 'Linux',
     GIT_TERMINAL_PROMPT: '0',
     ...job.githubEnv,
+    ...eventEnv(job.context),
     ...job.extraEnv,
   };
   const git = (args: string[]) =>
@@ -127,8 +117,28 @@ export async function runJobSteps(job: JobSteps): Promise<JobStepsResult> {
       Object.entries(step.env ?? {}).map(([name, value]) => [name, evaluateText(value, job.context)]),
     );
     let code: number | null;
+    const script = step.run === undefined ? undefined : evaluateText(step.run, job.context);
     if (step.uses?.startsWith('actions/checkout')) {
-      code = await checkout(job, step, workspace, git);
+      code = await runCheckoutStep({
+        step,
+        context: job.context,
+        workspace,
+        repository: job.githubEnv.GITHUB_REPOSITORY ?? '',
+        cloneUrl: job.cloneUrl,
+        serverUrl: job.serverUrl,
+        token: job.token,
+        defaultRef: job.defaultRef,
+        git,
+        log: job.log,
+      });
+    } else if (step.uses?.startsWith('actions/setup-node')) {
+      // The Node running the fake is the one the workflow asks for (24); later steps find it first on PATH.
+      baseEnv.PATH = `${dirname(process.execPath)}${delimiter}${baseEnv.PATH ?? ''}`;
+      job.log(`using ${process.execPath} (${process.version})\n`);
+      code = 0;
+    } else if (script !== undefined && INSTALL_SCRIPT.test(script)) {
+      job.log('the fake runner installs no dependencies; skipped\n');
+      code = 0;
     } else if (step.uses !== undefined) {
       const outputFile = join(temp, `output-${index}`);
       const summaryFile = join(temp, `summary-${index}`);
@@ -155,9 +165,9 @@ export async function runJobSteps(job: JobSteps): Promise<JobStepsResult> {
       result.outputs = { ...result.outputs, ...parseOutputFile(await readFile(outputFile, 'utf8')) };
       result.summary += await readFile(summaryFile, 'utf8');
     } else {
-      const script = evaluateText(step.run ?? '', job.context);
-      code = await spawnStep('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-        cwd: workspace,
+      const directory = step['working-directory'];
+      code = await spawnStep('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script ?? ''], {
+        cwd: directory === undefined ? workspace : resolve(workspace, evaluateText(directory, job.context)),
         env: { ...baseEnv, ...stepEnv },
         signal: job.signal,
         log: job.log,

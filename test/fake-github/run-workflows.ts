@@ -1,17 +1,26 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiFailure } from './api-response.ts';
+import type { ExpressionContext } from './evaluate-expression.ts';
 import { evaluateCondition, evaluateText, evaluateValue } from './evaluate-expression.ts';
 import { expandMatrix, jobName } from './expand-matrix.ts';
 import type { DispatchRequest, FakeCore, WorkflowDispatcher } from './fake-core.ts';
-import type { FakeJob, FakeRepository, FakeWorkflowRun, RunConclusion } from './fake-state.ts';
+import type {
+  FakeJob,
+  FakeRepository,
+  FakeUser,
+  FakeWorkflowRun,
+  RunConclusion,
+  WorkflowEventName,
+} from './fake-state.ts';
 import { readCommit } from './git-store.ts';
 import { readDispatchedWorkflow } from './read-dispatched-workflow.ts';
-import type { WorkflowJob } from './read-workflow-file.ts';
+import type { Workflow, WorkflowJob } from './read-workflow-file.ts';
 import { stepName } from './run-job-steps.ts';
 import { type JobOptions, type RunPlan, runWorkflowJob } from './run-workflow-job.ts';
 import { repositoryJson } from './shape-repository.ts';
 import { userJson } from './shape-user.ts';
 import type { ActivityTracker } from './track-activity.ts';
+import { type TriggerRequest, triggeredRunContext } from './triggered-run.ts';
 import { workflowJobPayload, workflowRunPayload } from './webhook-payloads.ts';
 
 /** `workflow_run` actions GitHub sends; all by default. */
@@ -25,11 +34,17 @@ export interface RunnerOptions extends JobOptions {
   runEvents: RunEventAction[];
 }
 
+/** Concurrency groups are per repository on GitHub. */
+function groupKey(run: FakeWorkflowRun): string | undefined {
+  return run.concurrencyGroup === undefined ? undefined : `${run.repoFullName}\n${run.concurrencyGroup}`;
+}
+
 /**
- * Runs dispatched workflows as GitHub Actions would: one run per dispatch (name from `run-name`), a concurrency
- * group holding at most one running and one pending run (a newer pending run cancels the older), jobs expanded
- * from the matrix with `max-parallel` and `fail-fast`, each job's steps executed by {@link runJobSteps}, and
- * `workflow_run` / `workflow_job` webhooks as things progress.
+ * Runs workflows as GitHub Actions would: one run per dispatch or per event a workflow's `on:` names (see
+ * {@link WorkflowRunner.trigger}; name from `run-name`), a concurrency group (per repository) holding at most one
+ * running and one pending run (a newer pending run cancels the older), jobs expanded from the matrix with
+ * `max-parallel` and `fail-fast`, each job's steps executed by {@link runJobSteps}, and `workflow_run` /
+ * `workflow_job` webhooks as things progress.
  */
 export class WorkflowRunner implements WorkflowDispatcher {
   private readonly core: () => FakeCore;
@@ -71,6 +86,57 @@ export class WorkflowRunner implements WorkflowDispatcher {
       core,
       this.options.secrets,
     );
+    const payload = {
+      inputs: inputs.event,
+      ref: `refs/heads/${branch}`,
+      repository: repositoryJson(repo, core.urls),
+      sender: userJson(request.actor, core.urls),
+      workflow: path,
+    };
+    return this.start({
+      repo,
+      workflow,
+      path,
+      event: 'workflow_dispatch',
+      payload,
+      inputs: inputs.event,
+      branch,
+      sha,
+      actor: request.actor,
+      context: { ...context, github: { ...context.github, event: payload } },
+      title: workflow.name,
+      chainDepth: 0,
+    });
+  }
+
+  /**
+   * Starts a run of a workflow whose `on:` names the event (the caller decided it matches): `github.event` is the
+   * webhook payload, `github.event_name` the event. With `problem` (an invalid workflow file) the run fails at once
+   * with that problem, as GitHub reports a workflow file issue.
+   */
+  async trigger(request: TriggerRequest): Promise<FakeWorkflowRun> {
+    const context = triggeredRunContext(request, this.core().urls, this.options.secrets);
+    return this.start({ ...request, inputs: {}, context });
+  }
+
+  /** Records the run, emits `workflow_run.requested` and schedules it (behind its concurrency group). */
+  private async start(input: {
+    repo: FakeRepository;
+    workflow: Workflow;
+    path: string;
+    event: WorkflowEventName;
+    payload: object;
+    inputs: Record<string, string>;
+    branch: string;
+    sha: string;
+    actor: FakeUser;
+    context: ExpressionContext;
+    title: string;
+    chainDepth: number;
+    problem?: string;
+  }): Promise<FakeWorkflowRun> {
+    const core = this.core();
+    const { repo, workflow, path, context } = input;
     const now = core.now();
     const workflowId = this.workflowId(repo, path);
     const numberKey = `${repo.fullName}:${workflowId}`;
@@ -81,41 +147,37 @@ export class WorkflowRunner implements WorkflowDispatcher {
       workflowId,
       workflowName: workflow.name,
       path,
-      name: evaluateText(workflow.runName ?? workflow.name, context),
-      event: 'workflow_dispatch',
-      inputs: inputs.event,
-      headBranch: branch,
-      headSha: sha,
+      name: workflow.runName === undefined ? input.title : evaluateText(workflow.runName, context),
+      event: input.event,
+      inputs: input.inputs,
+      headBranch: input.branch,
+      headSha: input.sha,
       runNumber: this.runNumbers.get(numberKey) ?? 1,
       status: 'queued',
       conclusion: null,
-      actor: request.actor,
+      actor: input.actor,
       createdAt: now,
       updatedAt: now,
       startedAt: null,
       concurrencyGroup: workflow.concurrency ? evaluateText(workflow.concurrency.group, context) : undefined,
       jobIds: [],
       cancelRequested: false,
-      problems: [],
+      problems: input.problem === undefined ? [] : [input.problem],
+      chainDepth: input.chainDepth,
     };
     core.state.workflowRuns.set(run.id, run);
     this.plans.set(run.id, {
       repo,
       workflow,
       context,
-      event: {
-        inputs: inputs.event,
-        ref: `refs/heads/${branch}`,
-        repository: repositoryJson(repo, core.urls),
-        sender: userJson(request.actor, core.urls),
-        workflow: path,
-      },
-      headCommit: await readCommit(repo.bareDir, sha),
+      event: input.payload,
+      headCommit: await readCommit(repo.bareDir, input.sha),
       controller: new AbortController(),
       endActivity: this.activity.begin(),
     });
     this.emitRun(run, 'requested');
-    this.schedule(run);
+    if (input.problem === undefined) this.schedule(run);
+    else this.complete(run, 'failure');
     return run;
   }
 
@@ -129,7 +191,7 @@ export class WorkflowRunner implements WorkflowDispatcher {
 
   /** Starts the run, or parks it behind the running run of its concurrency group. */
   private schedule(run: FakeWorkflowRun): void {
-    const group = run.concurrencyGroup;
+    const group = groupKey(run);
     if (group !== undefined) {
       const slot = this.groups.get(group) ?? {};
       this.groups.set(group, slot);
@@ -170,7 +232,8 @@ export class WorkflowRunner implements WorkflowDispatcher {
     run.conclusion = conclusion;
     run.updatedAt = this.core().now();
     this.emitRun(run, 'completed');
-    const group = run.concurrencyGroup === undefined ? undefined : this.groups.get(run.concurrencyGroup);
+    const key = groupKey(run);
+    const group = key === undefined ? undefined : this.groups.get(key);
     if (group?.pending === run.id) group.pending = undefined;
     if (group?.running === run.id) {
       group.running = undefined;
@@ -261,11 +324,14 @@ export class WorkflowRunner implements WorkflowDispatcher {
     for (const group of groups) for (const job of group.jobs) this.emitJob(run, job, 'queued');
     await Promise.all(groups.map((group) => this.runJobGroup(run, plan, group)));
     const conclusions = core.state.runJobs(run.id).map((job) => job.conclusion);
+    // A run whose every job was skipped by its `if:` is itself skipped, as on GitHub.
     const conclusion: RunConclusion = conclusions.includes('failure')
       ? 'failure'
       : run.cancelRequested || conclusions.includes('cancelled')
         ? 'cancelled'
-        : 'success';
+        : conclusions.length > 0 && conclusions.every((value) => value === 'skipped')
+          ? 'skipped'
+          : 'success';
     this.complete(run, conclusion);
   }
 
