@@ -1,14 +1,25 @@
 import { InputError } from '../core/errors/errors.ts';
+import { DispatchTokenSchema } from '../core/orchestrate/dispatch-record.ts';
 import { type Task, TaskIdSchema, TaskSchema } from '../core/plan/plan-schema.ts';
+
+/** A matrix entry: a plan task, plus the dispatch token when the App dispatched it. */
+const MatrixEntrySchema = TaskSchema.extend({ dispatch: DispatchTokenSchema.optional() });
+
+/** The `task` input, parsed. */
+export interface TaskInput {
+  task: Task;
+  /** The App's dispatch token: the job works only if that dispatch owns the task. */
+  dispatch?: string;
+}
 
 /** The largest `task` input accepted: a matrix entry is one task, never a document. */
 const MAX_TASK_INPUT = 64 * 1024;
 
 /**
- * Parses the `task` input: one matrix entry, the JSON of a plan task (`${{ toJSON(matrix.task) }}`). Refuses
- * anything else with a message naming the problem.
+ * Parses the `task` input: one matrix entry, the JSON of a plan task (`${{ toJSON(matrix.task) }}`), with the
+ * dispatch token when the App sent it. Refuses anything else with a message naming the problem.
  */
-export function parseTaskInput(text: string | undefined): Task {
+export function parseTaskInput(text: string | undefined): TaskInput {
   if (text === undefined) throw new InputError('task mode needs the `task` input: one matrix entry as JSON');
   if (text.length > MAX_TASK_INPUT) {
     throw new InputError(
@@ -24,7 +35,7 @@ export function parseTaskInput(text: string | undefined): Task {
       'the `task` input is not JSON; pass one matrix entry with `task: ${{ toJSON(matrix.task) }}`',
     );
   }
-  const parsed = TaskSchema.safeParse(raw);
+  const parsed = MatrixEntrySchema.safeParse(raw);
   if (!parsed.success) {
     throw new InputError(
       'the `task` input is not a plan task',
@@ -38,5 +49,6 @@ export function parseTaskInput(text: string | undefined): Task {
   }
   if (parsed.data.prompt.trim() === '')
     throw new InputError(`task \`${parsed.data.id}\` has an empty prompt`);
-  return parsed.data;
+  const { dispatch, ...task } = parsed.data;
+  return { task, ...(dispatch === undefined ? {} : { dispatch }) };
 }

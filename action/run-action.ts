@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
+import { z } from 'zod';
 import { InputError } from '../core/errors/errors.ts';
 import { readIssue } from '../core/github/read-issue.ts';
 import type { ActionInputs } from './action-inputs.ts';
@@ -59,7 +60,6 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     const runId = inputs['run-id'];
     if (runId === undefined)
       throw new InputError('task mode needs the `run-id` input: the run the task belongs to');
-    const issue = await readIssueText(inputs, event, env);
     const gitEnv = await takeGitCredentials(workspace, {
       token: inputs['github-token'],
       serverUrl: env.GITHUB_SERVER_URL,
@@ -68,8 +68,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       taskJson: inputs.task,
       runId,
       base: inputs['base-ref'] ?? event.repository.default_branch,
-      title: issue.title ?? `Run ${runId}`,
-      issueBody: issue.body,
+      readIssue: () => readIssueText(inputs, event, env),
       config,
       workspace,
       tempDir: env.RUNNER_TEMP ?? tmpdir(),
@@ -87,11 +86,31 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       createAgent: () => createActionAgent(agentContext),
       setOutput: (name, value) => core.setOutput(name, value),
       writeSummary: async (markdown) => void (await core.summary.addRaw(markdown).write()),
+      dispatchTimeoutMs: dispatchWaitMs(env),
     });
-    if (outcome.failure) core.setFailed(outcome.failure);
+    if ('standDown' in outcome) core.notice(`claude-cluster: nothing to do: ${outcome.standDown}`);
+    else if (outcome.failure) core.setFailed(outcome.failure);
   } catch (error) {
     core.setFailed(describeActionError(error));
   }
+}
+
+const DispatchWaitSchema = z.coerce.number().int().min(1).max(3600);
+
+/**
+ * `CLAUDE_CLUSTER_DISPATCH_WAIT_SECONDS`: how long a task job waits for the App to record its dispatch before it
+ * stands down (default 120 s); tests shorten it. A value that is not 1–3600 whole seconds is refused.
+ */
+function dispatchWaitMs(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.CLAUDE_CLUSTER_DISPATCH_WAIT_SECONDS;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const parsed = DispatchWaitSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InputError(
+      `CLAUDE_CLUSTER_DISPATCH_WAIT_SECONDS is \`${raw}\`; set it to whole seconds from 1 to 3600, or remove it for the default of 120`,
+    );
+  }
+  return parsed.data * 1000;
 }
 
 /**

@@ -1,11 +1,14 @@
 import type { Agent } from '../core/agent/agent-contract.ts';
 import type { Config } from '../core/config/config-schema.ts';
 import { EnvironmentError } from '../core/errors/errors.ts';
+import { commitIdentityEnv } from '../core/git/commit-identity.ts';
 import { assertPushTarget } from '../core/git/guard-push-target.ts';
 import { runGit } from '../core/git/run-git.ts';
 import { runBranches } from '../core/integrate/branch-names.ts';
 import { remoteBranchStore } from '../core/integrate/remote-branch-store.ts';
+import { readRunStart } from '../core/orchestrate/run-start.ts';
 import { renderReport } from '../core/report/render-report.ts';
+import { awaitDispatchOwner } from '../core/run/await-dispatch-owner.ts';
 import { runSingleTask, type SingleTaskResult } from '../core/run/run-single-task.ts';
 import type { ActionOutputName } from './action-inputs.ts';
 import { parseTaskInput } from './parse-task-input.ts';
@@ -15,8 +18,8 @@ export interface TaskModeInput {
   taskJson: string | undefined;
   runId: string;
   base: string;
-  title: string;
-  issueBody?: string;
+  /** The issue's title and text for the agent's context; read only once the job knows it will work. */
+  readIssue: () => Promise<{ title?: string; body?: string }>;
   config: Config;
   /** The job's checkout (`GITHUB_WORKSPACE`). */
   workspace: string;
@@ -31,39 +34,69 @@ export interface TaskModeInput {
   /** Built lazily: a malformed task input is refused before anything is installed. */
   createAgent: () => Promise<Agent>;
   setOutput: (name: ActionOutputName, value: string) => void;
+  /** How long to wait for the App to record this job's dispatch (default two minutes). */
+  dispatchTimeoutMs?: number;
   writeSummary: (markdown: string) => Promise<void>;
   signal?: AbortSignal;
 }
 
 /** The job's verdict: a failure message when the task's work did not land. */
-export interface TaskModeOutcome {
-  result: SingleTaskResult;
-  failure?: string;
-}
+export type TaskModeOutcome =
+  | { result: SingleTaskResult; failure?: string }
+  /** Another dispatch owns the task (or the run was cancelled): nothing was run, and that is no failure. */
+  | { standDown: string };
+
+/** How long a job waits for the App to record its dispatch. */
+const DISPATCH_RECORD_TIMEOUT_MS = 120_000;
 
 /**
  * Task mode: runs one matrix entry with the engine against origin, sets the outputs and writes the job summary. Only
  * git access to origin is needed; the summary is an extra whose failure never loses the work.
  */
 export async function runTaskMode(input: TaskModeInput): Promise<TaskModeOutcome> {
-  const task = parseTaskInput(input.taskJson);
+  const { task, dispatch } = parseTaskInput(input.taskJson);
   await assertFullHistory(input.workspace);
-  const agent = await input.createAgent();
-  const prefix = `${runBranches(input.config.branch_prefix, input.runId).directories.at(-1)}/`;
+  const branches = runBranches(input.config.branch_prefix, input.runId);
+  const prefix = `${branches.directories.at(-1)}/`;
+  const store = remoteBranchStore({
+    repoDir: input.workspace,
+    remote: 'origin',
+    env: input.gitEnv,
+    // Reads may look at the base; every push must stay under this run's branches.
+    guardPush: (remote, branch) => assertPushTarget({ remote, branch, allowedPrefix: prefix }),
+  });
+  let started: ReturnType<typeof readRunStart>;
+  if (dispatch !== undefined) {
+    const verdict = await awaitDispatchOwner({
+      store,
+      integrationBranch: branches.integration,
+      runId: input.runId,
+      taskId: task.id,
+      token: dispatch,
+      timeoutMs: input.dispatchTimeoutMs ?? DISPATCH_RECORD_TIMEOUT_MS,
+      env: await commitIdentityEnv(input.workspace),
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    if (verdict.kind === 'not-owner') {
+      input.setOutput('status', 'not-run');
+      return { standDown: verdict.reason };
+    }
+    started = readRunStart(verdict.ledger);
+  }
+  // The App's start entry holds the issue's text: no API request for it.
+  const fromStart = started?.start.issueBody === undefined ? undefined : started;
+  const [agent, issue] = await Promise.all([
+    input.createAgent(),
+    fromStart ? { title: fromStart.title, body: fromStart.start.issueBody } : input.readIssue(),
+  ]);
   const result = await runSingleTask({
     checkoutDir: input.workspace,
-    store: remoteBranchStore({
-      repoDir: input.workspace,
-      remote: 'origin',
-      env: input.gitEnv,
-      // Reads may look at the base; every push must stay under this run's branches.
-      guardPush: (remote, branch) => assertPushTarget({ remote, branch, allowedPrefix: prefix }),
-    }),
+    store,
     runId: input.runId,
     task,
     base: input.base,
-    title: input.title,
-    issueBody: input.issueBody,
+    title: issue.title ?? `Run ${input.runId}`,
+    issueBody: issue.body,
     config: input.config,
     agent,
     workDir: `${input.tempDir}/claude-cluster-${input.runId}-${task.id}`,

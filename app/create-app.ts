@@ -18,6 +18,11 @@ export interface CreateAppOptions {
   appSlug?: string;
   /** How long a repository's configuration is reused for workflow and pull request events (default 60 s). */
   configMaxAgeMs?: number;
+  /**
+   * Whether `workflow_job` events arrive (default true). Workflows cannot subscribe to them, so the zero-hosting
+   * mode passes false and every completed task run is reconciled instead.
+   */
+  jobEvents?: boolean;
 }
 
 /** The events the App subscribes to (list them in app.yml). */
@@ -44,6 +49,7 @@ export function createApp(options: CreateAppOptions): ApplicationFunction {
       resolveJobRunId: createResolveJobRunId(),
       appLogin: appLoginOf(probot, options.appSlug),
       configMaxAgeMs: options.configMaxAgeMs ?? 60_000,
+      jobEvents: options.jobEvents ?? true,
     };
     const route =
       (handle: (services: AppServices, context: WebhookContext) => Promise<void>) =>
@@ -52,7 +58,7 @@ export function createApp(options: CreateAppOptions): ApplicationFunction {
     probot.on('issues.labeled', route(routeIssueLabeled));
     probot.on('issue_comment.created', route(routeIssueComment));
     probot.on('workflow_run.completed', route(routeWorkflowRun));
-    // Only completions change what the orchestrator decides; a started job is already `running` by its claim.
+    // Only completions change what the orchestrator decides; a started job is already `running` by its dispatch.
     probot.on('workflow_job.completed', route(routeWorkflowJob));
     probot.on('pull_request.closed', route(routePullRequestClosed));
   };

@@ -76,6 +76,7 @@ const BranchTipSchema = z.object({
 export const PullRequestClosedEventSchema = z.object({
   pull_request: z.object({
     number: z.number().int().positive(),
+    merged: z.boolean().nullish(),
     head: BranchTipSchema,
     base: BranchTipSchema,
   }),

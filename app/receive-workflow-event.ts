@@ -41,7 +41,9 @@ export async function receiveWorkflowEvent(input: ReceiveWorkflowEventInput): Pr
     ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
     ...(input.Octokit === undefined ? {} : { Octokit: input.Octokit }),
   });
-  await probot.load(createApp({ orchestrator: input.orchestrator, appSlug: WORKFLOW_BOT_SLUG }));
+  await probot.load(
+    createApp({ orchestrator: input.orchestrator, appSlug: WORKFLOW_BOT_SLUG, jobEvents: false }),
+  );
   // Probot types `receive` per event name; the routes validate the payload of the events they handle.
   const event = { id: `workflow-run-${runId}`, name, payload } as Parameters<Probot['receive']>[0];
   await probot.receive(event);

@@ -11,7 +11,7 @@ interface KeyedLimit {
 
 /**
  * A keyed `p-limit(1)` map: concurrent webhook deliveries for the same run (or issue) never interleave within this
- * process (across processes the orchestrator's ref claims hold). Keys are dropped once idle, so the map only holds
+ * process (across processes the integration branch's compare-and-swap updates hold). Keys are dropped once idle, so the map only holds
  * the runs being worked on right now.
  */
 export function createSerializeByKey(): SerializeByKey {

@@ -13,16 +13,17 @@ import {
   TaskSchema,
   external_exports,
   killProcessGroup
-} from "./chunks/chunk-7LA3MPWW.js";
+} from "./chunks/chunk-3QIC7FHK.js";
 import {
   core_exports,
   getInput,
+  notice,
   setFailed,
   setOutput,
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-WEMU45M6.js";
+} from "./chunks/chunk-LKRMDIN3.js";
 import {
   __commonJS,
   __require,
@@ -10126,7 +10127,7 @@ async function createActionAgent(context) {
     // npm's install scripts see the scrubbed environment, never the tokens.
     env: buildAgentEnvironment(context.env, { credential: {}, secrets, agentKind: "command" })
   });
-  const { createClaudeAgent } = await import("./chunks/claude-agent-6CEHR4WP.js");
+  const { createClaudeAgent } = await import("./chunks/claude-agent-VVLMHS5X.js");
   return createClaudeAgent({
     model: config.model,
     maxTurns: config.max_turns,
@@ -16501,6 +16502,23 @@ async function runPlanMode(deps) {
   return { record, ready, commentId: comment.commentId, commentUrl: comment.url };
 }
 
+// core/git/commit-identity.ts
+var FALLBACK_IDENTITY = { name: "claude-cluster", email: "claude-cluster@users.noreply.github.com" };
+async function commitIdentityEnv(repoDir) {
+  const read = async (key) => (await runGit(["config", "--get", key], { cwd: repoDir, okExitCodes: [1] })).stdout.trim();
+  const [name, email] = await Promise.all([read("user.name"), read("user.email")]);
+  const env = {};
+  if (!name) {
+    env.GIT_AUTHOR_NAME = FALLBACK_IDENTITY.name;
+    env.GIT_COMMITTER_NAME = FALLBACK_IDENTITY.name;
+  }
+  if (!email) {
+    env.GIT_AUTHOR_EMAIL = FALLBACK_IDENTITY.email;
+    env.GIT_COMMITTER_EMAIL = FALLBACK_IDENTITY.email;
+  }
+  return env;
+}
+
 // core/git/guard-push-target.ts
 var PUSH_REMOTE = "origin";
 function assertPushTarget({ remote, branch, allowedPrefix }) {
@@ -16609,6 +16627,39 @@ function remoteBranchStore(options) {
     }
   };
   return store;
+}
+
+// core/orchestrate/run-start.ts
+var RunStartSchema = external_exports.object({
+  /** Absent while the planning workflow works on it; a `plan` entry brings it later. */
+  plan: PlanSchema.optional(),
+  source: external_exports.enum(["block", "task-list", "agent"]),
+  requestedBy: external_exports.string(),
+  /** Text given after `/cluster`, added to every task's prompt. */
+  extraInstructions: external_exports.string().optional(),
+  /** `/cluster plan` or `approval: plan`: no task starts before `/cluster approve`. */
+  needsApproval: external_exports.boolean(),
+  /** Set for runs started on a pull request: the PR the result goes into. */
+  pullRequest: external_exports.number().int().positive().optional(),
+  /**
+   * The issue's text as it was when the run started (sanitized: what readers saw), for the agents' context: task
+   * jobs read it from the branch instead of asking the API, and every task sees the text the plan was made from.
+   */
+  issueBody: external_exports.string().max(65536).optional()
+});
+var PlanEntrySchema = external_exports.object({
+  plan: PlanSchema,
+  source: external_exports.enum(["block", "task-list", "agent"])
+});
+function readRunStart(ledger) {
+  const entry = ledger.find((record) => record.event === "start");
+  if (entry?.event !== "start" || entry.excerpt === void 0) return void 0;
+  try {
+    const parsed = RunStartSchema.safeParse(JSON.parse(entry.excerpt));
+    return parsed.success ? { start: parsed.data, base: entry.base, title: entry.title } : void 0;
+  } catch {
+    return void 0;
+  }
 }
 
 // core/report/cap-lines.ts
@@ -16865,6 +16916,271 @@ function renderReport(report, options = {}) {
   );
 }
 
+// core/run/await-dispatch-owner.ts
+import { setTimeout as sleep2 } from "node:timers/promises";
+
+// core/integrate/ledger-format.ts
+var json = (schema) => external_exports.string().transform((text, ctx) => {
+  try {
+    return schema.parse(JSON.parse(text));
+  } catch {
+    ctx.addIssue({
+      code: "custom",
+      message: `not a JSON value of the expected shape: ${text.slice(0, 80)}`
+    });
+    return external_exports.NEVER;
+  }
+});
+var optionalNumber = external_exports.coerce.number().finite().optional();
+var StartEntrySchema = external_exports.object({
+  event: external_exports.literal("start"),
+  run: external_exports.string(),
+  base: external_exports.string(),
+  baseCommit: external_exports.string(),
+  title: external_exports.string().default(""),
+  issue: optionalNumber,
+  excerpt: external_exports.string().optional()
+});
+var ControlEntrySchema = external_exports.object({
+  event: external_exports.enum(["plan", "approve", "cancel", "retry", "dispatch", "expire", "close"]),
+  run: external_exports.string(),
+  task: external_exports.string().optional(),
+  by: external_exports.string().optional(),
+  excerpt: external_exports.string().optional()
+});
+var TaskEntrySchema = external_exports.object({
+  event: external_exports.literal("task"),
+  run: external_exports.string(),
+  task: external_exports.string(),
+  status: external_exports.enum(["integrated", "resolved", "conflicted", "failed", "skipped"]),
+  branch: external_exports.string().default(""),
+  commit: external_exports.string().optional(),
+  files: json(external_exports.array(external_exports.string())).default([]),
+  conflicts: json(external_exports.array(external_exports.string())).default([]),
+  resolution: external_exports.enum(["clean", "resolved", "retried", "skipped", "unresolved", "none"]).default("none"),
+  costUsd: optionalNumber,
+  turns: optionalNumber,
+  durationMs: optionalNumber,
+  attempts: optionalNumber,
+  reason: external_exports.string().optional(),
+  summary: external_exports.string().optional(),
+  excerpt: external_exports.string().optional()
+});
+var VerifyEntrySchema = external_exports.object({
+  event: external_exports.literal("verify"),
+  run: external_exports.string(),
+  command: external_exports.string(),
+  passed: external_exports.enum(["true", "false"]).transform((v) => v === "true"),
+  exitCode: external_exports.coerce.number().int().nullable().catch(null),
+  durationMs: external_exports.coerce.number().default(0),
+  excerpt: external_exports.string().default("")
+});
+var LedgerEntrySchema = external_exports.union([
+  StartEntrySchema,
+  TaskEntrySchema,
+  VerifyEntrySchema,
+  ControlEntrySchema
+]);
+var TRAILER_KEYS = {
+  event: "Cluster-Event",
+  run: "Cluster-Run",
+  base: "Cluster-Base",
+  baseCommit: "Cluster-Base-Commit",
+  title: "Cluster-Title",
+  issue: "Cluster-Issue",
+  by: "Cluster-By",
+  task: "Cluster-Task",
+  status: "Cluster-Status",
+  branch: "Cluster-Branch",
+  commit: "Cluster-Commit",
+  files: "Cluster-Files",
+  conflicts: "Cluster-Conflicts",
+  resolution: "Cluster-Resolution",
+  costUsd: "Cluster-Cost-Usd",
+  turns: "Cluster-Turns",
+  durationMs: "Cluster-Duration-Ms",
+  attempts: "Cluster-Attempts",
+  reason: "Cluster-Reason",
+  summary: "Cluster-Summary",
+  command: "Cluster-Verify-Command",
+  passed: "Cluster-Verify-Passed",
+  exitCode: "Cluster-Verify-Exit"
+};
+var FIELD_BY_KEY = new Map(Object.entries(TRAILER_KEYS).map(([field, key]) => [key.toLowerCase(), field]));
+var EXCERPT_INFO = "cluster-excerpt";
+var TRAILER_VALUE_LIMIT = 1e3;
+function oneLine3(value) {
+  const flat = value.replace(/\s+/g, " ").trim();
+  return flat.length > TRAILER_VALUE_LIMIT ? `${flat.slice(0, TRAILER_VALUE_LIMIT - 1)}…` : flat;
+}
+function fenceFor(text) {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return "`".repeat(longest + 1);
+}
+function formatLedgerMessage(subject, entry, body = "") {
+  const lines = [];
+  const { excerpt, ...fields } = entry;
+  for (const [field, value] of Object.entries(fields)) {
+    const key = TRAILER_KEYS[field];
+    if (key === void 0 || value === void 0 || value === null) continue;
+    const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
+    lines.push(`${key}: ${oneLine3(text)}`);
+  }
+  const parts = [oneLine3(subject)];
+  if (body.trim()) parts.push(body.trim());
+  if (excerpt) {
+    const fence = fenceFor(excerpt);
+    parts.push(`${fence}${EXCERPT_INFO}
+${excerpt.replace(/\n$/, "")}
+${fence}`);
+  }
+  parts.push(lines.join("\n"));
+  return `${parts.join("\n\n")}
+`;
+}
+function parseLedgerMessage(message) {
+  const paragraphs = message.trimEnd().split(/\n{2,}/);
+  const last = paragraphs.at(-1) ?? "";
+  const raw = {};
+  for (const line of last.split("\n")) {
+    const match = /^([A-Za-z-]+):\s?(.*)$/.exec(line);
+    const field = match ? FIELD_BY_KEY.get(match[1].toLowerCase()) : void 0;
+    if (field) raw[field] = match[2];
+  }
+  if (raw.event === void 0) return void 0;
+  const excerpt = new RegExp(`^(\`{3,})${EXCERPT_INFO}\\n([\\s\\S]*?)\\n\\1$`, "m").exec(message);
+  if (excerpt) raw.excerpt = excerpt[2];
+  const parsed = LedgerEntrySchema.safeParse(raw);
+  return parsed.success ? parsed.data : void 0;
+}
+
+// core/integrate/read-ledger.ts
+async function readLedger(repoDir, tip, runId) {
+  if (tip === void 0) return [];
+  const { stdout } = await runGit(
+    ["log", "--first-parent", "--format=%H%x1f%B%x1e", `--grep=^Cluster-Run: ${escapeGrep(runId)}$`, tip],
+    { cwd: repoDir }
+  );
+  const records = [];
+  for (const chunk of stdout.split("")) {
+    const [hash, message] = chunk.replace(/^\n/, "").split("");
+    if (!hash || message === void 0) continue;
+    const entry = parseLedgerMessage(message);
+    if (entry === void 0 || entry.run !== runId) continue;
+    records.push({ ...entry, ledgerCommit: hash });
+    if (entry.event === "start") break;
+  }
+  return records.reverse();
+}
+function escapeGrep(text) {
+  return text.replace(/[.[\]\\*^$+?(){}|]/g, "\\$&");
+}
+
+// core/orchestrate/dispatch-record.ts
+var DispatchTokenSchema = external_exports.string().regex(/^[0-9a-f]{16}$/, "a dispatch token is 16 lowercase hexadecimal digits");
+var DispatchRecordSchema = external_exports.object({
+  token: DispatchTokenSchema,
+  tasks: external_exports.array(external_exports.object({ id: TaskIdSchema, attempt: external_exports.number().int().min(1) })).min(1),
+  workflowRun: external_exports.number().int().positive().optional()
+});
+function parseDispatchRecord(excerpt) {
+  try {
+    const parsed = DispatchRecordSchema.safeParse(JSON.parse(excerpt ?? ""));
+    return parsed.success ? parsed.data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function formatExpiredToken(token) {
+  return JSON.stringify({ token: DispatchTokenSchema.parse(token) });
+}
+function expiredTokens(ledger) {
+  const expired = /* @__PURE__ */ new Set();
+  for (const record of ledger) {
+    if (record.event !== "expire") continue;
+    try {
+      const parsed = external_exports.object({ token: DispatchTokenSchema }).safeParse(JSON.parse(record.excerpt ?? ""));
+      if (parsed.success) expired.add(parsed.data.token);
+    } catch {
+    }
+  }
+  return expired;
+}
+function dispatchOwners(ledger) {
+  const owners = /* @__PURE__ */ new Map();
+  const attempts = /* @__PURE__ */ new Map();
+  const expired = expiredTokens(ledger);
+  for (const record of ledger) {
+    if (record.event === "retry" && record.task) {
+      attempts.set(record.task, (attempts.get(record.task) ?? 1) + 1);
+      owners.delete(record.task);
+    }
+    if (record.event !== "dispatch") continue;
+    const dispatch = parseDispatchRecord(record.excerpt);
+    if (dispatch === void 0 || expired.has(dispatch.token)) continue;
+    for (const task of dispatch.tasks) {
+      if (task.attempt === (attempts.get(task.id) ?? 1) && !owners.has(task.id))
+        owners.set(task.id, dispatch);
+    }
+  }
+  return owners;
+}
+
+// core/run/await-dispatch-owner.ts
+async function awaitDispatchOwner(options) {
+  const deadline = Date.now() + options.timeoutMs;
+  const firstPause = options.pollMs ?? 500;
+  let pause = firstPause;
+  for (; ; ) {
+    const head = await options.store.head(options.integrationBranch);
+    const ledger = await readLedger(options.store.repoDir, head, options.runId);
+    if (ledger.some((record) => record.event === "cancel"))
+      return { kind: "not-owner", reason: `run \`${options.runId}\` was cancelled` };
+    if (expiredTokens(ledger).has(options.token)) return notRecorded(options);
+    const owner = dispatchOwners(ledger).get(options.taskId);
+    if (owner?.token === options.token) return { kind: "owner", ledger };
+    if (owner !== void 0) {
+      return {
+        kind: "not-owner",
+        reason: `task \`${options.taskId}\` belongs to another dispatch of the same run (a concurrent or repeated dispatch); that job does the work`
+      };
+    }
+    if (Date.now() >= deadline || options.signal?.aborted) {
+      if (head === void 0 || await expire(options, head)) return notRecorded(options);
+      continue;
+    }
+    await sleep2(Math.min(pause, deadline - Date.now()), void 0, { signal: options.signal }).catch(
+      () => void 0
+    );
+    pause = Math.min(pause * 2, firstPause * 8);
+  }
+}
+function notRecorded(options) {
+  return {
+    kind: "not-owner",
+    reason: `the dispatch of task \`${options.taskId}\` was not recorded on \`${options.integrationBranch}\` within ${Math.round(options.timeoutMs / 1e3)} s; it is void now, and the orchestrator dispatches the task again when it sees this job end`
+  };
+}
+async function expire(options, head) {
+  const message = formatLedgerMessage(`Expire an unrecorded dispatch of task ${options.taskId}`, {
+    event: "expire",
+    run: options.runId,
+    task: options.taskId,
+    excerpt: formatExpiredToken(options.token)
+  });
+  const { stdout } = await runGit(["commit-tree", `${head}^{tree}`, "-p", head, "-F", "-"], {
+    cwd: options.store.repoDir,
+    ...options.env ? { env: options.env } : {},
+    input: message
+  });
+  return options.store.compareAndSwap(
+    options.integrationBranch,
+    stdout.trim(),
+    head,
+    `cluster: expire dispatch ${options.token}`
+  );
+}
+
 // core/agent/build-task-prompt.ts
 var DEPENDENCY_SUMMARY_MAX_CHARS = 400;
 function buildTaskPrompt(input) {
@@ -16917,23 +17233,6 @@ function formatDependency(dependency) {
   if (summary2 === "") return line;
   const clipped = summary2.length <= DEPENDENCY_SUMMARY_MAX_CHARS ? summary2 : `${summary2.slice(0, DEPENDENCY_SUMMARY_MAX_CHARS - 1)}…`;
   return `${line} (its agent reported: ${clipped})`;
-}
-
-// core/git/commit-identity.ts
-var FALLBACK_IDENTITY = { name: "claude-cluster", email: "claude-cluster@users.noreply.github.com" };
-async function commitIdentityEnv(repoDir) {
-  const read = async (key) => (await runGit(["config", "--get", key], { cwd: repoDir, okExitCodes: [1] })).stdout.trim();
-  const [name, email] = await Promise.all([read("user.name"), read("user.email")]);
-  const env = {};
-  if (!name) {
-    env.GIT_AUTHOR_NAME = FALLBACK_IDENTITY.name;
-    env.GIT_COMMITTER_NAME = FALLBACK_IDENTITY.name;
-  }
-  if (!email) {
-    env.GIT_AUTHOR_EMAIL = FALLBACK_IDENTITY.email;
-    env.GIT_COMMITTER_EMAIL = FALLBACK_IDENTITY.email;
-  }
-  return env;
 }
 
 // core/git/restore-agent-config.ts
@@ -17261,141 +17560,6 @@ var WorktreeSet = class {
   }
 };
 
-// core/integrate/ledger-format.ts
-var json = (schema) => external_exports.string().transform((text, ctx) => {
-  try {
-    return schema.parse(JSON.parse(text));
-  } catch {
-    ctx.addIssue({
-      code: "custom",
-      message: `not a JSON value of the expected shape: ${text.slice(0, 80)}`
-    });
-    return external_exports.NEVER;
-  }
-});
-var optionalNumber = external_exports.coerce.number().finite().optional();
-var StartEntrySchema = external_exports.object({
-  event: external_exports.literal("start"),
-  run: external_exports.string(),
-  base: external_exports.string(),
-  baseCommit: external_exports.string(),
-  title: external_exports.string().default(""),
-  issue: optionalNumber,
-  excerpt: external_exports.string().optional()
-});
-var ControlEntrySchema = external_exports.object({
-  event: external_exports.enum(["plan", "approve", "cancel", "retry", "dispatch"]),
-  run: external_exports.string(),
-  task: external_exports.string().optional(),
-  by: external_exports.string().optional(),
-  excerpt: external_exports.string().optional()
-});
-var TaskEntrySchema = external_exports.object({
-  event: external_exports.literal("task"),
-  run: external_exports.string(),
-  task: external_exports.string(),
-  status: external_exports.enum(["integrated", "resolved", "conflicted", "failed", "skipped"]),
-  branch: external_exports.string().default(""),
-  commit: external_exports.string().optional(),
-  files: json(external_exports.array(external_exports.string())).default([]),
-  conflicts: json(external_exports.array(external_exports.string())).default([]),
-  resolution: external_exports.enum(["clean", "resolved", "retried", "skipped", "unresolved", "none"]).default("none"),
-  costUsd: optionalNumber,
-  turns: optionalNumber,
-  durationMs: optionalNumber,
-  attempts: optionalNumber,
-  reason: external_exports.string().optional(),
-  summary: external_exports.string().optional(),
-  excerpt: external_exports.string().optional()
-});
-var VerifyEntrySchema = external_exports.object({
-  event: external_exports.literal("verify"),
-  run: external_exports.string(),
-  command: external_exports.string(),
-  passed: external_exports.enum(["true", "false"]).transform((v) => v === "true"),
-  exitCode: external_exports.coerce.number().int().nullable().catch(null),
-  durationMs: external_exports.coerce.number().default(0),
-  excerpt: external_exports.string().default("")
-});
-var LedgerEntrySchema = external_exports.union([
-  StartEntrySchema,
-  TaskEntrySchema,
-  VerifyEntrySchema,
-  ControlEntrySchema
-]);
-var TRAILER_KEYS = {
-  event: "Cluster-Event",
-  run: "Cluster-Run",
-  base: "Cluster-Base",
-  baseCommit: "Cluster-Base-Commit",
-  title: "Cluster-Title",
-  issue: "Cluster-Issue",
-  by: "Cluster-By",
-  task: "Cluster-Task",
-  status: "Cluster-Status",
-  branch: "Cluster-Branch",
-  commit: "Cluster-Commit",
-  files: "Cluster-Files",
-  conflicts: "Cluster-Conflicts",
-  resolution: "Cluster-Resolution",
-  costUsd: "Cluster-Cost-Usd",
-  turns: "Cluster-Turns",
-  durationMs: "Cluster-Duration-Ms",
-  attempts: "Cluster-Attempts",
-  reason: "Cluster-Reason",
-  summary: "Cluster-Summary",
-  command: "Cluster-Verify-Command",
-  passed: "Cluster-Verify-Passed",
-  exitCode: "Cluster-Verify-Exit"
-};
-var FIELD_BY_KEY = new Map(Object.entries(TRAILER_KEYS).map(([field, key]) => [key.toLowerCase(), field]));
-var EXCERPT_INFO = "cluster-excerpt";
-var TRAILER_VALUE_LIMIT = 1e3;
-function oneLine3(value) {
-  const flat = value.replace(/\s+/g, " ").trim();
-  return flat.length > TRAILER_VALUE_LIMIT ? `${flat.slice(0, TRAILER_VALUE_LIMIT - 1)}…` : flat;
-}
-function fenceFor(text) {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  return "`".repeat(longest + 1);
-}
-function formatLedgerMessage(subject, entry, body = "") {
-  const lines = [];
-  const { excerpt, ...fields } = entry;
-  for (const [field, value] of Object.entries(fields)) {
-    const key = TRAILER_KEYS[field];
-    if (key === void 0 || value === void 0 || value === null) continue;
-    const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
-    lines.push(`${key}: ${oneLine3(text)}`);
-  }
-  const parts = [oneLine3(subject)];
-  if (body.trim()) parts.push(body.trim());
-  if (excerpt) {
-    const fence = fenceFor(excerpt);
-    parts.push(`${fence}${EXCERPT_INFO}
-${excerpt.replace(/\n$/, "")}
-${fence}`);
-  }
-  parts.push(lines.join("\n"));
-  return `${parts.join("\n\n")}
-`;
-}
-function parseLedgerMessage(message) {
-  const paragraphs = message.trimEnd().split(/\n{2,}/);
-  const last = paragraphs.at(-1) ?? "";
-  const raw = {};
-  for (const line of last.split("\n")) {
-    const match = /^([A-Za-z-]+):\s?(.*)$/.exec(line);
-    const field = match ? FIELD_BY_KEY.get(match[1].toLowerCase()) : void 0;
-    if (field) raw[field] = match[2];
-  }
-  if (raw.event === void 0) return void 0;
-  const excerpt = new RegExp(`^(\`{3,})${EXCERPT_INFO}\\n([\\s\\S]*?)\\n\\1$`, "m").exec(message);
-  if (excerpt) raw.excerpt = excerpt[2];
-  const parsed = LedgerEntrySchema.safeParse(raw);
-  return parsed.success ? parsed.data : void 0;
-}
-
 // core/integrate/append-ledger-entry.ts
 var MAX_PUBLISH_ATTEMPTS = 20;
 async function appendLedgerEntry(target, subject, entry, body = "") {
@@ -17431,28 +17595,6 @@ async function publishTaskBranch(store, branch, commit) {
     if (await store.compareAndSwap(branch, commit, current, `cluster: publish ${branch}`)) return;
   }
   throw new Error(`could not publish \`${branch}\` to ${store.label}: another job kept moving it`);
-}
-
-// core/integrate/read-ledger.ts
-async function readLedger(repoDir, tip, runId) {
-  if (tip === void 0) return [];
-  const { stdout } = await runGit(
-    ["log", "--first-parent", "--format=%H%x1f%B%x1e", `--grep=^Cluster-Run: ${escapeGrep(runId)}$`, tip],
-    { cwd: repoDir }
-  );
-  const records = [];
-  for (const chunk of stdout.split("")) {
-    const [hash, message] = chunk.replace(/^\n/, "").split("");
-    if (!hash || message === void 0) continue;
-    const entry = parseLedgerMessage(message);
-    if (entry === void 0 || entry.run !== runId) continue;
-    records.push({ ...entry, ledgerCommit: hash });
-    if (entry.event === "start") break;
-  }
-  return records.reverse();
-}
-function escapeGrep(text) {
-  return text.replace(/[.[\]\\*^$+?(){}|]/g, "\\$&");
 }
 
 // core/integrate/start-integration-branch.ts
@@ -18131,6 +18273,7 @@ async function finish(options, outcome) {
 }
 
 // action/parse-task-input.ts
+var MatrixEntrySchema = TaskSchema.extend({ dispatch: DispatchTokenSchema.optional() });
 var MAX_TASK_INPUT = 64 * 1024;
 function parseTaskInput(text) {
   if (text === void 0) throw new InputError("task mode needs the `task` input: one matrix entry as JSON");
@@ -18148,7 +18291,7 @@ function parseTaskInput(text) {
       "the `task` input is not JSON; pass one matrix entry with `task: ${{ toJSON(matrix.task) }}`"
     );
   }
-  const parsed = TaskSchema.safeParse(raw);
+  const parsed = MatrixEntrySchema.safeParse(raw);
   if (!parsed.success) {
     throw new InputError(
       "the `task` input is not a plan task",
@@ -18162,29 +18305,55 @@ function parseTaskInput(text) {
   }
   if (parsed.data.prompt.trim() === "")
     throw new InputError(`task \`${parsed.data.id}\` has an empty prompt`);
-  return parsed.data;
+  const { dispatch, ...task } = parsed.data;
+  return { task, ...dispatch === void 0 ? {} : { dispatch } };
 }
 
 // action/run-task-mode.ts
+var DISPATCH_RECORD_TIMEOUT_MS = 12e4;
 async function runTaskMode(input) {
-  const task = parseTaskInput(input.taskJson);
+  const { task, dispatch } = parseTaskInput(input.taskJson);
   await assertFullHistory(input.workspace);
-  const agent = await input.createAgent();
-  const prefix = `${runBranches(input.config.branch_prefix, input.runId).directories.at(-1)}/`;
+  const branches = runBranches(input.config.branch_prefix, input.runId);
+  const prefix = `${branches.directories.at(-1)}/`;
+  const store = remoteBranchStore({
+    repoDir: input.workspace,
+    remote: "origin",
+    env: input.gitEnv,
+    // Reads may look at the base; every push must stay under this run's branches.
+    guardPush: (remote, branch) => assertPushTarget({ remote, branch, allowedPrefix: prefix })
+  });
+  let started;
+  if (dispatch !== void 0) {
+    const verdict = await awaitDispatchOwner({
+      store,
+      integrationBranch: branches.integration,
+      runId: input.runId,
+      taskId: task.id,
+      token: dispatch,
+      timeoutMs: input.dispatchTimeoutMs ?? DISPATCH_RECORD_TIMEOUT_MS,
+      env: await commitIdentityEnv(input.workspace),
+      ...input.signal ? { signal: input.signal } : {}
+    });
+    if (verdict.kind === "not-owner") {
+      input.setOutput("status", "not-run");
+      return { standDown: verdict.reason };
+    }
+    started = readRunStart(verdict.ledger);
+  }
+  const fromStart = started?.start.issueBody === void 0 ? void 0 : started;
+  const [agent, issue] = await Promise.all([
+    input.createAgent(),
+    fromStart ? { title: fromStart.title, body: fromStart.start.issueBody } : input.readIssue()
+  ]);
   const result = await runSingleTask({
     checkoutDir: input.workspace,
-    store: remoteBranchStore({
-      repoDir: input.workspace,
-      remote: "origin",
-      env: input.gitEnv,
-      // Reads may look at the base; every push must stay under this run's branches.
-      guardPush: (remote, branch) => assertPushTarget({ remote, branch, allowedPrefix: prefix })
-    }),
+    store,
     runId: input.runId,
     task,
     base: input.base,
-    title: input.title,
-    issueBody: input.issueBody,
+    title: issue.title ?? `Run ${input.runId}`,
+    issueBody: issue.body,
     config: input.config,
     agent,
     workDir: `${input.tempDir}/claude-cluster-${input.runId}-${task.id}`,
@@ -18293,7 +18462,6 @@ async function runAction(env = process.env) {
     const runId = inputs["run-id"];
     if (runId === void 0)
       throw new InputError("task mode needs the `run-id` input: the run the task belongs to");
-    const issue = await readIssueText(inputs, event, env);
     const gitEnv = await takeGitCredentials(workspace, {
       token: inputs["github-token"],
       serverUrl: env.GITHUB_SERVER_URL
@@ -18302,8 +18470,7 @@ async function runAction(env = process.env) {
       taskJson: inputs.task,
       runId,
       base: inputs["base-ref"] ?? event.repository.default_branch,
-      title: issue.title ?? `Run ${runId}`,
-      issueBody: issue.body,
+      readIssue: () => readIssueText(inputs, event, env),
       config,
       workspace,
       tempDir: env.RUNNER_TEMP ?? tmpdir(),
@@ -18320,20 +18487,34 @@ async function runAction(env = process.env) {
       gitEnv,
       createAgent: () => createActionAgent(agentContext),
       setOutput: (name, value) => setOutput(name, value),
-      writeSummary: async (markdown) => void await summary.addRaw(markdown).write()
+      writeSummary: async (markdown) => void await summary.addRaw(markdown).write(),
+      dispatchTimeoutMs: dispatchWaitMs(env)
     });
-    if (outcome.failure) setFailed(outcome.failure);
+    if ("standDown" in outcome) notice(`claude-cluster: nothing to do: ${outcome.standDown}`);
+    else if (outcome.failure) setFailed(outcome.failure);
   } catch (error) {
     setFailed(describeActionError(error));
   }
 }
+var DispatchWaitSchema = external_exports.coerce.number().int().min(1).max(3600);
+function dispatchWaitMs(env) {
+  const raw = env.CLAUDE_CLUSTER_DISPATCH_WAIT_SECONDS;
+  if (raw === void 0 || raw.trim() === "") return void 0;
+  const parsed = DispatchWaitSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InputError(
+      `CLAUDE_CLUSTER_DISPATCH_WAIT_SECONDS is \`${raw}\`; set it to whole seconds from 1 to 3600, or remove it for the default of 120`
+    );
+  }
+  return parsed.data * 1e3;
+}
 var actionsCache = {
   restore: async (paths, key) => {
-    const cache = await import("./chunks/cache-A2DJJNFU.js");
+    const cache = await import("./chunks/cache-IGA6VUTF.js");
     return cache.isFeatureAvailable() ? cache.restoreCache(paths, key) : void 0;
   },
   save: async (paths, key) => {
-    const cache = await import("./chunks/cache-A2DJJNFU.js");
+    const cache = await import("./chunks/cache-IGA6VUTF.js");
     if (cache.isFeatureAvailable()) await cache.saveCache(paths, key);
   }
 };

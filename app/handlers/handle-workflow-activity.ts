@@ -1,3 +1,4 @@
+import type { EndedJob } from '../../core/orchestrate/advance-run.ts';
 import { type HandlerDeps, orchestratorContext } from './handler-deps.ts';
 
 /**
@@ -9,7 +10,7 @@ export async function handleWorkflowActivity(
   deps: HandlerDeps,
   fields: {
     runId: string;
-    endedJob?: { taskId: string; conclusion: string; url?: string };
+    endedJob?: EndedJob;
     endedPlan?: { conclusion: string; url?: string };
   },
 ): Promise<void> {

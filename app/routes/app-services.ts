@@ -20,6 +20,8 @@ export interface AppServices {
   appLogin: () => Promise<string>;
   /** How long a configuration is reused for workflow and pull request events, in milliseconds. */
   configMaxAgeMs: number;
+  /** `workflow_job` events arrive (the hosted App); false in zero-hosting mode, where workflows cannot get them. */
+  jobEvents: boolean;
 }
 
 /** The parts of Probot's `Context` a route uses. */

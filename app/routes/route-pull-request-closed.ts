@@ -21,6 +21,10 @@ export async function routePullRequestClosed(services: AppServices, context: Web
       repository: event.repository,
       runIdFor: (config) => runIdOfIntegrationBranch(head.ref, config.branch_prefix),
     },
-    (deps) => handlePullRequestClosed(deps, { integrationBranch: head.ref }),
+    (deps) =>
+      handlePullRequestClosed(deps, {
+        integrationBranch: head.ref,
+        merged: event.pull_request.merged === true,
+      }),
   );
 }

@@ -35,10 +35,12 @@ export const StartEntrySchema = z.object({
 /**
  * A step in the run's life that is not a task outcome: `plan` (the plan arrived from the planning workflow; JSON in
  * the excerpt), `approve` (start after the plan was shown), `cancel` (start nothing more), `retry` (run `task` again on
- * the integration branch as it stands), `dispatch` (the claimed tasks listed in the excerpt were sent to a workflow).
+ * the integration branch as it stands), `dispatch` (the tasks listed in the excerpt were sent to a workflow, see
+ * core/orchestrate/dispatch-record.ts), `expire` (a job gave up waiting for its dispatch to be recorded: that dispatch
+ * owns nothing), `close` (the run's pull request was closed unmerged: open no other).
  */
 export const ControlEntrySchema = z.object({
-  event: z.enum(['plan', 'approve', 'cancel', 'retry', 'dispatch']),
+  event: z.enum(['plan', 'approve', 'cancel', 'retry', 'dispatch', 'expire', 'close']),
   run: z.string(),
   task: z.string().optional(),
   by: z.string().optional(),

@@ -1,24 +1,26 @@
 import { sanitizeUntrustedText } from '../agent/sanitize-untrusted-text.ts';
 import { InputError } from '../errors/errors.ts';
+import { requestStatus } from '../github/octokit-types.ts';
 import { readIssuePlan } from '../plan/read-issue-plan.ts';
 import { deriveRunState } from './derive-run-state.ts';
 import { dispatchWorkflow } from './dispatch-workflow.ts';
-import { appendLedgerEntryOnGitHub, readLedgerFromGitHub } from './github-ledger.ts';
+import { appendLedgerEntryOnGitHub, readBranchTip, readLedgerFromGitHub } from './github-ledger.ts';
 import type { CommandReply, Orchestrator, OrchestratorContext, RetrySelection } from './orchestrator.ts';
-import { listRunRefs, reconcileRun, runLocation, startRunOnGitHub } from './reconcile-run.ts';
+import { createOrchestratorMemory } from './orchestrator-memory.ts';
+import { reconcileRun, runLocation, startRunOnGitHub } from './reconcile-run.ts';
 import { issueNumberOfRunId, runIdForTrigger } from './run-id.ts';
 import { readRunPlan, readRunStart } from './run-start.ts';
 
 /** The orchestrator the App and the zero-hosting workflow use. */
 export function createOrchestrator(): Orchestrator {
+  const memory = createOrchestratorMemory();
   return {
     startRun: async (context, request) => {
       const runId = runIdForTrigger(request.issueNumber, request.triggerId);
       const base = request.pullRequest?.headRef ?? context.defaultBranch;
       // What readers of the issue see is what runs: hidden markup never carries a plan.
-      const found = readIssuePlan(sanitizeUntrustedText(request.body), {
-        maxTasks: context.config.max_tasks,
-      });
+      const issueBody = sanitizeUntrustedText(request.body);
+      const found = readIssuePlan(issueBody, { maxTasks: context.config.max_tasks });
       const needsApproval = request.planOnly || context.config.approval === 'plan';
       const created = await startRunOnGitHub(context, runId, {
         issueNumber: request.issueNumber,
@@ -31,13 +33,15 @@ export function createOrchestrator(): Orchestrator {
           ...(request.extraInstructions ? { extraInstructions: request.extraInstructions } : {}),
           needsApproval,
           ...(request.pullRequest ? { pullRequest: request.pullRequest.number } : {}),
+          ...(issueBody.trim() === '' ? {} : { issueBody: issueBody.slice(0, 65_536) }),
         },
       });
-      // A redelivered or concurrent event finds the run started: only the creator announces and plans it.
+      // A redelivered or concurrent event finds the run started: only the creator plans it.
       if (!created) {
-        await reconcileRun(context, runId);
+        await reconcileRun(context, memory, runId);
         return {};
       }
+      // The run's status comment is the answer: it says who started what, and what the run waits for.
       if (found.source === 'none') {
         await dispatchWorkflow(
           context.octokit,
@@ -51,15 +55,9 @@ export function createOrchestrator(): Orchestrator {
             mode: 'plan',
           },
         );
-        return { comment: `Planning run \`${runId}\` with Claude Code; the plan will appear here.` };
       }
-      await reconcileRun(context, runId);
-      const count = found.plan.tasks.length;
-      return {
-        comment: needsApproval
-          ? `Run \`${runId}\`: ${count} task(s) planned from the issue's ${found.source}. Comment \`/${context.config.command} approve\` to start.`
-          : `Run \`${runId}\` started: ${count} task(s) from the issue's ${found.source}.`,
-      };
+      await reconcileRun(context, memory, runId, { known: created });
+      return {};
     },
 
     approveRun: async (context, request) => {
@@ -70,14 +68,14 @@ export function createOrchestrator(): Orchestrator {
         { event: 'approve', by: request.approvedBy },
         `Approve run ${runId}`,
       );
-      await reconcileRun(context, runId);
+      await reconcileRun(context, memory, runId);
       return {
         comment: `Run \`${runId}\` approved by @${request.approvedBy}; its ready tasks are starting.`,
       };
     },
 
     showStatus: async (context, request) => {
-      await reconcileRun(context, await latestRunId(context, request.issueNumber));
+      await reconcileRun(context, memory, await latestRunId(context, request.issueNumber));
       return {};
     },
 
@@ -90,7 +88,7 @@ export function createOrchestrator(): Orchestrator {
         `Cancel run ${runId}`,
       );
       const cancelled = await cancelWorkflowRuns(context, runId);
-      await reconcileRun(context, runId);
+      await reconcileRun(context, memory, runId);
       return {
         comment: `Run \`${runId}\` cancelled by @${request.cancelledBy}; ${cancelled} workflow run(s) stopped.`,
       };
@@ -109,29 +107,46 @@ export function createOrchestrator(): Orchestrator {
           `Retry task ${task}`,
         );
       }
-      await reconcileRun(context, runId);
+      await reconcileRun(context, memory, runId);
       return {
         comment: `Retrying ${ids.map((id) => `\`${id}\``).join(', ')} on the current integration branch.`,
       };
     },
 
     reconcileRun: (context, request) =>
-      reconcileRun(context, request.runId, request.endedJob, request.endedPlan),
+      reconcileRun(context, memory, request.runId, {
+        ...(request.endedJob ? { endedJob: request.endedJob } : {}),
+        ...(request.endedPlan ? { endedPlan: request.endedPlan } : {}),
+      }),
 
     cleanupRun: async (context, request) => {
       const dir = request.integrationBranch.replace(/\/integration$/, '');
-      const refs = await listRunRefs(context, dir);
+      const runId = dir.split('/').at(-1) ?? '';
+      const { repo } = runLocation(context, runId);
+      // A branch deleted with its pull request cannot be opened again: only a kept one needs the entry.
+      const tip =
+        request.merged || issueNumberOfRunId(runId) === undefined
+          ? undefined
+          : await readBranchTip(context.octokit, repo, request.integrationBranch);
+      if (tip !== undefined) {
+        await appendLedgerEntryOnGitHub(
+          context.octokit,
+          repo,
+          request.integrationBranch,
+          `Close run ${runId}: its pull request was closed`,
+          { event: 'close', run: runId },
+          tip,
+        );
+      }
+      const refs = await listRunBranches(context, dir);
       for (const name of refs) {
         if (name === 'integration') continue;
         await context.octokit.rest.git
           .deleteRef({ owner: context.owner, repo: context.repo, ref: `heads/${dir}/${name}` })
           .catch((error: unknown) => {
             // Already gone (another cleanup was faster) is the wanted state.
-            if (
-              (error as { status?: number }).status !== 422 &&
-              (error as { status?: number }).status !== 404
-            )
-              throw error;
+            const status = requestStatus(error);
+            if (status !== 422 && status !== 404) throw error;
           });
       }
     },
@@ -182,9 +197,43 @@ async function appendControl(
   });
 }
 
-/** Stops the run's queued and running workflow runs (found by the run id in their run-name). */
+/**
+ * Stops the run's unfinished workflow runs: those its `dispatch` entries recorded for tasks still in flight, and,
+ * when a dispatch was not told its workflow run (an older server) or the run is still planning, the queued and
+ * running ones whose run-name carries the run id.
+ */
 async function cancelWorkflowRuns(context: OrchestratorContext, runId: string): Promise<number> {
+  const { repo, branches } = runLocation(context, runId);
+  const { ledger } = await readLedgerFromGitHub(context.octokit, repo, branches.integration, runId);
+  const started = readRunStart(ledger);
+  const plan = started && readRunPlan(ledger, started.start);
+  const ids = new Set<number>();
+  let unknown = plan === undefined;
+  if (plan !== undefined) {
+    const state = deriveRunState(plan, ledger, context.config);
+    for (const id of state.inFlight) {
+      const run = state.tasks.get(id)?.dispatch?.workflowRun;
+      if (run === undefined) unknown = true;
+      else ids.add(run);
+    }
+  }
+  if (unknown) for (const id of await listUnfinishedRuns(context, runId)) ids.add(id);
   let cancelled = 0;
+  for (const id of ids) {
+    try {
+      await context.octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: id });
+      cancelled++;
+    } catch (error) {
+      // 409: it finished meanwhile, which is what cancelling wanted.
+      if (requestStatus(error) !== 409) throw error;
+    }
+  }
+  return cancelled;
+}
+
+/** Queued and running dispatched workflow runs whose run-name carries the run id. */
+async function listUnfinishedRuns(context: OrchestratorContext, runId: string): Promise<number[]> {
+  const ids: number[] = [];
   for (const status of ['queued', 'in_progress'] as const) {
     const { data } = await context.octokit.rest.actions.listWorkflowRunsForRepo({
       owner: context.owner,
@@ -193,17 +242,27 @@ async function cancelWorkflowRuns(context: OrchestratorContext, runId: string): 
       event: 'workflow_dispatch',
       per_page: 100,
     });
-    for (const run of data.workflow_runs) {
-      if (!(run.name ?? '').startsWith(`claude-cluster ${runId} (`)) continue;
-      await context.octokit.rest.actions.cancelWorkflowRun({
-        owner: context.owner,
-        repo: context.repo,
-        run_id: run.id,
-      });
-      cancelled++;
-    }
+    for (const run of data.workflow_runs)
+      if ((run.name ?? '').startsWith(`claude-cluster ${runId} (`)) ids.push(run.id);
   }
-  return cancelled;
+  return ids;
+}
+
+/** Every branch below the run's directory, relative to it (`tasks/api`, `integration`…). */
+async function listRunBranches(context: OrchestratorContext, dir: string): Promise<Set<string>> {
+  const refs = await context.octokit.paginate(context.octokit.rest.git.listMatchingRefs, {
+    owner: context.owner,
+    repo: context.repo,
+    ref: `heads/${dir}/`,
+    per_page: 100,
+  });
+  const prefix = `refs/heads/${dir}/`;
+  return new Set(
+    refs
+      .map((ref) => ref.ref)
+      .filter((ref) => ref.startsWith(prefix))
+      .map((ref) => ref.slice(prefix.length)),
+  );
 }
 
 /** The tasks a `/cluster retry` re-runs: the chosen one (or every failed and conflicted one) and its skipped dependents. */
@@ -212,13 +271,13 @@ async function tasksToRetry(
   runId: string,
   selection: RetrySelection,
 ): Promise<string[]> {
-  const { repo, branches, dir } = runLocation(context, runId);
+  const { repo, branches } = runLocation(context, runId);
   const { ledger } = await readLedgerFromGitHub(context.octokit, repo, branches.integration, runId);
   const started = readRunStart(ledger);
   const plan = started && readRunPlan(ledger, started.start);
   if (plan === undefined)
     throw new InputError(`run \`${runId}\` has no plan yet; wait for the plan before retrying`);
-  const state = deriveRunState(plan, ledger, await listRunRefs(context, dir), context.config);
+  const state = deriveRunState(plan, ledger, context.config);
   const stopped = (id: string) =>
     ['failed', 'conflicted', 'skipped'].includes(state.tasks.get(id)?.state ?? '');
   let roots: string[];

@@ -5,26 +5,29 @@ import { topologicalOrder } from '../plan/plan-order.ts';
 import type { Plan } from '../plan/plan-schema.ts';
 import type { TaskState } from '../report/report-model.ts';
 import { pickTasksToStart } from '../schedule/schedule-tasks.ts';
+import { type DispatchRecord, dispatchOwners } from './dispatch-record.ts';
 
-/** One task as the ledger and the claim refs show it. */
+/** One task as the ledger shows it. */
 export interface DerivedTask {
   state: TaskState;
   /** 1 for the first run, +1 for each `/cluster retry` of it. */
   attempt: number;
   /** The outcome entry of the current attempt, when there is one. */
   entry?: TaskEntry;
+  /** The dispatch that owns the current attempt, once one was recorded. */
+  dispatch?: DispatchRecord;
 }
 
 /** What the orchestrator should do next, derived from GitHub alone. */
 export interface RunState {
   tasks: Map<string, DerivedTask>;
   cancelled: boolean;
+  /** The run's pull request was closed unmerged: no pull request is opened or updated again. */
+  closed: boolean;
   /** True when no approval is needed or `/cluster approve` was given. */
   approved: boolean;
-  /** Claimed for their current attempt, no outcome yet. */
+  /** Dispatched for their current attempt, no outcome yet. */
   inFlight: string[];
-  /** Claimed but with no `dispatch` entry: the dispatch failed or never happened; send them (again). */
-  undispatched: string[];
   /** Tasks to record as skipped now, with the reason (a dependency failed, conflicted or was skipped). */
   toSkip: { id: string; reason: string }[];
   /** Tasks to dispatch now (critical-path order, within max_parallel). */
@@ -36,36 +39,27 @@ export interface RunState {
 const MERGED = new Set<TaskState>(['integrated', 'resolved']);
 const STOPPED = new Set<TaskState>(['failed', 'conflicted', 'skipped']);
 
-/** The claim ref (branch name below the run's directory) of a task's attempt. */
-export function claimName(taskId: string, attempt: number): string {
-  return attempt === 1 ? `claims/${taskId}` : `claims-${attempt}/${taskId}`;
-}
-
 /**
- * Derives a run's state from its ledger and its claim refs (branch names relative to the run's directory, e.g.
- * `claims/api`). Pure: the same inputs always give the same decisions, so redelivered or concurrent events agree.
+ * Derives a run's state from its ledger alone: outcomes, retries, approvals, cancellation and the `dispatch` entries
+ * that own each task's attempt. Pure: the same ledger always gives the same decisions, so redelivered or concurrent
+ * events agree.
  */
-export function deriveRunState(
-  plan: Plan,
-  ledger: LedgerRecord[],
-  claims: ReadonlySet<string>,
-  config: Config,
-): RunState {
+export function deriveRunState(plan: Plan, ledger: LedgerRecord[], config: Config): RunState {
   const attempts = new Map<string, number>();
   const current = new Map<string, TaskEntry>();
-  const dispatched = new Set<string>();
+  const owners = dispatchOwners(ledger);
   let cancelled = false;
+  let closed = false;
   let approved = config.approval === 'none';
   for (const record of ledger) {
     if (record.event === 'cancel') cancelled = true;
+    if (record.event === 'close') closed = true;
     if (record.event === 'approve') approved = true;
     if (record.event === 'retry' && record.task) {
       attempts.set(record.task, (attempts.get(record.task) ?? 1) + 1);
       current.delete(record.task);
     }
     if (record.event === 'task') current.set(record.task, record);
-    if (record.event === 'dispatch')
-      for (const claim of dispatchedClaims(record.excerpt)) dispatched.add(claim);
   }
 
   const tasks = new Map<string, DerivedTask>();
@@ -73,8 +67,9 @@ export function deriveRunState(
   for (const task of topologicalOrder(plan)) {
     const attempt = attempts.get(task.id) ?? 1;
     const entry = current.get(task.id);
+    const dispatch = owners.get(task.id);
     if (entry) {
-      tasks.set(task.id, { state: entry.status, attempt, entry });
+      tasks.set(task.id, { state: entry.status, attempt, entry, ...(dispatch ? { dispatch } : {}) });
       continue;
     }
     const stoppedDependency = task.depends_on.find((dep) => STOPPED.has(tasks.get(dep)?.state ?? 'pending'));
@@ -91,12 +86,11 @@ export function deriveRunState(
       tasks.set(task.id, { state: 'skipped', attempt });
       continue;
     }
-    tasks.set(task.id, { state: claims.has(claimName(task.id, attempt)) ? 'running' : 'pending', attempt });
+    tasks.set(task.id, dispatch ? { state: 'running', attempt, dispatch } : { state: 'pending', attempt });
   }
 
   const inFlight = [...tasks].filter(([, task]) => task.state === 'running').map(([id]) => id);
-  const undispatched = inFlight.filter((id) => !dispatched.has(claimName(id, tasks.get(id)!.attempt)));
-  const startable = approved && !cancelled;
+  const startable = approved && !cancelled && !closed;
   const slots = Math.max(0, config.max_parallel - inFlight.length);
   const ready =
     startable && slots > 0
@@ -112,23 +106,11 @@ export function deriveRunState(
   return {
     tasks,
     cancelled,
+    closed,
     approved,
     inFlight,
-    undispatched: cancelled ? [] : undispatched,
     toSkip,
     ready,
     finished,
   };
-}
-
-/** The claims a `dispatch` entry lists (`{"claims":["claims/api", …]}` in its excerpt). */
-function dispatchedClaims(excerpt: string | undefined): string[] {
-  try {
-    const parsed = JSON.parse(excerpt ?? '{}') as { claims?: unknown };
-    return Array.isArray(parsed.claims)
-      ? parsed.claims.filter((claim): claim is string => typeof claim === 'string')
-      : [];
-  } catch {
-    return [];
-  }
 }

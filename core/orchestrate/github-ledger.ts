@@ -92,10 +92,57 @@ export async function readLedgerFromGitHub(
   return { tip, ledger: records.reverse() };
 }
 
+/** A ledger entry to append: the commit's subject line and its trailers. */
+export interface PendingEntry {
+  subject: string;
+  entry: LedgerEntryInput;
+}
+
 /**
- * Appends an empty ledger commit to the integration branch through the API: a commit on the head's tree, then a
- * non-forced ref update, which GitHub refuses (422) unless it is a fast-forward — so a concurrent append makes this
- * one re-read and try again, never overwrite.
+ * Appends entries to the integration branch through the API as one compare-and-swap: a chain of empty commits on the
+ * tip's tree, then one non-forced ref update, which GitHub refuses (422) unless it is a fast-forward. Returns the new
+ * tip and the appended records, or undefined when someone else moved the branch first (nothing was appended: the
+ * caller re-reads the ledger and decides again).
+ */
+export async function tryAppendLedgerEntries(
+  octokit: Octokit,
+  repo: RepoRef,
+  integrationBranch: string,
+  entries: readonly PendingEntry[],
+  tip: BranchTip,
+): Promise<{ tip: BranchTip; records: LedgerRecord[] } | undefined> {
+  let parent = tip.sha;
+  const records: LedgerRecord[] = [];
+  for (const { subject, entry } of entries) {
+    const message = formatLedgerMessage(subject, entry);
+    const { data: commit } = await octokit.rest.git.createCommit({
+      ...repo,
+      message,
+      tree: tip.tree,
+      parents: [parent],
+    });
+    const parsed = parseLedgerMessage(message);
+    if (parsed !== undefined) records.push({ ...parsed, ledgerCommit: commit.sha });
+    parent = commit.sha;
+  }
+  if (parent === tip.sha) return { tip, records };
+  try {
+    await octokit.rest.git.updateRef({
+      ...repo,
+      ref: `heads/${integrationBranch}`,
+      sha: parent,
+      force: false,
+    });
+  } catch (error) {
+    if (requestStatus(error) === 422) return undefined;
+    throw error;
+  }
+  return { tip: { sha: parent, tree: tip.tree }, records };
+}
+
+/**
+ * Appends one entry whatever else lands meanwhile (an approval, a cancellation, a retry: entries whose meaning does
+ * not depend on the rest): a refused compare-and-swap re-reads the tip and tries again, never overwrites.
  */
 export async function appendLedgerEntryOnGitHub(
   octokit: Octokit,
@@ -105,30 +152,20 @@ export async function appendLedgerEntryOnGitHub(
   entry: LedgerEntryInput,
   known?: BranchTip,
 ): Promise<BranchTip> {
-  const message = formatLedgerMessage(subject, entry);
   let tip = known;
   for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
     tip ??= await readBranchTip(octokit, repo, integrationBranch);
     if (tip === undefined)
       throw new Error(`integration branch \`${integrationBranch}\` does not exist; the run was not started`);
-    const { data: commit } = await octokit.rest.git.createCommit({
-      ...repo,
-      message,
-      tree: tip.tree,
-      parents: [tip.sha],
-    });
-    try {
-      await octokit.rest.git.updateRef({
-        ...repo,
-        ref: `heads/${integrationBranch}`,
-        sha: commit.sha,
-        force: false,
-      });
-      return { sha: commit.sha, tree: tip.tree };
-    } catch (error) {
-      if (requestStatus(error) !== 422) throw error;
-      tip = undefined;
-    }
+    const appended = await tryAppendLedgerEntries(
+      octokit,
+      repo,
+      integrationBranch,
+      [{ subject, entry }],
+      tip,
+    );
+    if (appended !== undefined) return appended.tip;
+    tip = undefined;
   }
   throw new Error(
     `could not append to \`${integrationBranch}\`: it kept moving under ${MAX_APPEND_ATTEMPTS} attempts`,
@@ -137,7 +174,8 @@ export async function appendLedgerEntryOnGitHub(
 
 /**
  * Creates a branch at a new commit on top of `parent` holding `entry` (the run's start entry), in one create call
- * that fails with 422 when the branch exists: whoever creates it first wins. Returns false when it existed.
+ * that fails with 422 when the branch exists: whoever creates it first wins. Returns the new branch's tip and ledger,
+ * or undefined when it existed.
  */
 export async function createBranchAtEntry(
   octokit: Octokit,
@@ -146,7 +184,7 @@ export async function createBranchAtEntry(
   parent: BranchTip,
   subject: string,
   entry: LedgerEntryInput,
-): Promise<boolean> {
+): Promise<{ tip: BranchTip; records: LedgerRecord[] } | undefined> {
   const message = formatLedgerMessage(subject, entry);
   const { data: commit } = await octokit.rest.git.createCommit({
     ...repo,
@@ -154,7 +192,12 @@ export async function createBranchAtEntry(
     tree: parent.tree,
     parents: [parent.sha],
   });
-  return createRef(octokit, repo, branch, commit.sha);
+  if (!(await createRef(octokit, repo, branch, commit.sha))) return undefined;
+  const parsed = parseLedgerMessage(message);
+  return {
+    tip: { sha: commit.sha, tree: parent.tree },
+    records: parsed === undefined ? [] : [{ ...parsed, ledgerCommit: commit.sha }],
+  };
 }
 
 /** Creates `refs/heads/<branch>` at `sha`; false when it already exists (someone else got there first). */

@@ -6,16 +6,15 @@ import type { RepoRef } from './github-ledger.ts';
 /**
  * Opens the run's pull request from its integration branch into its base, with the report as body (conflict notes,
  * overlap warnings, failed and skipped tasks with retry hints) — or, when it exists already (a second finish, a
- * redelivered event), updates its body instead of opening another. Returns its number.
+ * redelivered event: GitHub answers 422), updates its body instead of opening another. Returns its number and
+ * whether this call opened it.
  */
 export async function openOrUpdatePullRequest(
   octokit: Octokit,
   repo: RepoRef,
   input: { report: RunReport; title: string; draft: boolean },
-): Promise<number> {
+): Promise<{ number: number; opened: boolean }> {
   const body = renderReport(input.report);
-  const updated = await updateExisting(octokit, repo, input.report.integrationBranch, body);
-  if (updated !== undefined) return updated;
   try {
     const { data } = await octokit.rest.pulls.create({
       ...repo,
@@ -25,14 +24,25 @@ export async function openOrUpdatePullRequest(
       body,
       draft: input.draft,
     });
-    return data.number;
+    return { number: data.number, opened: true };
   } catch (error) {
-    // 422: another event (or replica) opened it a moment ago; make sure it carries this body.
+    // 422: an earlier finish (or another replica) opened it; make sure it carries this body.
     if (requestStatus(error) !== 422) throw error;
-    const raced = await updateExisting(octokit, repo, input.report.integrationBranch, body);
-    if (raced === undefined) throw error;
-    return raced;
+    const existing = await updateExisting(octokit, repo, input.report.integrationBranch, body);
+    if (existing === undefined) throw error;
+    return { number: existing, opened: false };
   }
+}
+
+/** The pull request (open or closed) from the run's integration branch, when there is one. */
+export async function findPullRequest(octokit: Octokit, repo: RepoRef, branch: string) {
+  const { data: existing } = await octokit.rest.pulls.list({
+    ...repo,
+    head: `${repo.owner}:${branch}`,
+    state: 'all',
+    per_page: 10,
+  });
+  return existing[0];
 }
 
 /** Updates the body of the branch's pull request when there is one (open); returns its number. */
@@ -42,13 +52,7 @@ async function updateExisting(
   branch: string,
   body: string,
 ): Promise<number | undefined> {
-  const { data: existing } = await octokit.rest.pulls.list({
-    ...repo,
-    head: `${repo.owner}:${branch}`,
-    state: 'all',
-    per_page: 10,
-  });
-  const pull = existing[0];
+  const pull = await findPullRequest(octokit, repo, branch);
   if (pull === undefined) return undefined;
   if (pull.state === 'open' && pull.body !== body)
     await octokit.rest.pulls.update({ ...repo, pull_number: pull.number, body });

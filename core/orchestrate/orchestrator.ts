@@ -1,6 +1,7 @@
 import type { Config } from '../config/config-schema.ts';
 import type { Octokit } from '../github/octokit-types.ts';
 import type { Logger } from '../log/create-logger.ts';
+import type { EndedJob } from './advance-run.ts';
 
 /**
  * The orchestrator's boundary: what every entry point (the Probot App, the zero-hosting workflow) asks of it. Entry
@@ -76,18 +77,29 @@ export interface Orchestrator {
     context: OrchestratorContext,
     request: {
       runId: string;
-      endedJob?: { taskId: string; conclusion: string; url?: string };
+      endedJob?: EndedJob;
       /** The planning workflow run ended (from `workflow_run.completed` of a `(plan)` run). */
       endedPlan?: { conclusion: string; url?: string };
     },
   ): Promise<void>;
-  /** After the run's pull request was merged or closed: deletes the run's task branches and claims. */
-  cleanupRun(context: OrchestratorContext, request: { integrationBranch: string }): Promise<void>;
+  /**
+   * After the run's pull request was merged or closed: deletes the run's task branches; closed unmerged, records a
+   * `close` entry so a late event does not open the pull request again.
+   */
+  cleanupRun(
+    context: OrchestratorContext,
+    request: { integrationBranch: string; merged: boolean },
+  ): Promise<void>;
 }
 
-/** The task a job of the cluster workflow runs, from its name (`task <id>`). */
-export function taskIdFromJobName(name: string): string | undefined {
-  return /^task ([a-z0-9]+(?:-[a-z0-9]+)*)$/.exec(name)?.[1];
+/**
+ * The task a job of the cluster workflow runs, from its name: `task <id> (<run-id>)` in the template (so the App
+ * needs no request to place the job), or `task <id>` in older workflows.
+ */
+export function parseTaskJobName(name: string): { taskId: string; runId?: string } | undefined {
+  const match = /^task ([a-z0-9]+(?:-[a-z0-9]+)*)(?: \((\d+-[0-9a-f]{8})\))?$/.exec(name);
+  if (match === null) return undefined;
+  return { taskId: match[1]!, ...(match[2] === undefined ? {} : { runId: match[2] }) };
 }
 
 /** The run id a workflow run belongs to, read from its `run-name` (`claude-cluster <run-id> (<mode>)`). */

@@ -10,34 +10,44 @@ const CHECK_NAME = 'claude-cluster';
 
 /**
  * Mirrors the run's status as a check run on the integration branch's head, so the pull request shows it beside CI:
- * success when every task landed (and verify did not fail), neutral otherwise (the PR explains what is missing).
- * Idempotent: an existing check run of the same name on that commit is updated.
+ * in progress while tasks run (a `/cluster retry` after the pull request opened); once finished, success when every
+ * task landed (and verify did not fail), neutral otherwise (the PR explains what is missing). Idempotent: an
+ * existing check run of the same name on that commit is updated.
  */
 export async function publishCheckRun(
   octokit: Octokit,
   repo: RepoRef,
   headSha: string,
   report: RunReport,
+  progress: {
+    finished: boolean /** False when the caller knows there is none yet: saves looking. */;
+    exists?: false;
+  },
 ): Promise<void> {
   const counts = summarizeCounts(report);
   const output = {
     title: describeCounts(counts),
     summary: renderStatus(report, { maxLength: SUMMARY_LIMIT }),
   };
-  const conclusion = counts.succeeded ? 'success' : 'neutral';
-  const { data } = await octokit.rest.checks.listForRef({
-    ...repo,
-    ref: headSha,
-    check_name: CHECK_NAME,
-    per_page: 1,
-  });
-  const existing = data.check_runs[0];
+  const state = progress.finished
+    ? ({ status: 'completed', conclusion: counts.succeeded ? 'success' : 'neutral' } as const)
+    : ({ status: 'in_progress' } as const);
+  const existing =
+    progress.exists === false
+      ? undefined
+      : (
+          await octokit.rest.checks.listForRef({
+            ...repo,
+            ref: headSha,
+            check_name: CHECK_NAME,
+            per_page: 1,
+          })
+        ).data.check_runs[0];
   if (existing) {
     await octokit.rest.checks.update({
       ...repo,
       check_run_id: existing.id,
-      status: 'completed',
-      conclusion,
+      ...state,
       output,
     });
     return;
@@ -46,8 +56,7 @@ export async function publishCheckRun(
     ...repo,
     name: CHECK_NAME,
     head_sha: headSha,
-    status: 'completed',
-    conclusion,
+    ...state,
     output,
   });
 }

@@ -1,27 +1,25 @@
 import { findPlanComment } from '../github/publish-plan-comment.ts';
 import { runBranches } from '../integrate/branch-names.ts';
-import type { Task } from '../plan/plan-schema.ts';
-import { matrixJson } from '../plan/ready-matrix.ts';
+import type { LedgerRecord } from '../integrate/read-ledger.ts';
 import { buildRunReport } from '../run/build-run-report.ts';
-import { claimName, deriveRunState } from './derive-run-state.ts';
-import { dispatchWorkflow } from './dispatch-workflow.ts';
+import { advanceRun, type EndedJob } from './advance-run.ts';
+import type { RunState } from './derive-run-state.ts';
 import {
   appendLedgerEntryOnGitHub,
   type BranchTip,
   createBranchAtEntry,
-  createRef,
   type RepoRef,
   readBranchTip,
   readLedgerFromGitHub,
 } from './github-ledger.ts';
-import { openOrUpdatePullRequest } from './open-pull-request.ts';
 import type { OrchestratorContext } from './orchestrator.ts';
-import { publishCheckRun } from './publish-check-run.ts';
+import type { OrchestratorMemory } from './orchestrator-memory.ts';
+import { publishRunProgress } from './publish-run-progress.ts';
 import { issueNumberOfRunId } from './run-id.ts';
 import { type RunStart, readRunPlan, readRunStart } from './run-start.ts';
-import { upsertStatusComment, upsertStatusText } from './status-comment.ts';
+import { upsertStatusText } from './status-comment.ts';
 
-/** Where a run's branches and claims live on GitHub. */
+/** Where a run's branches live on GitHub. */
 export function runLocation(context: OrchestratorContext, runId: string) {
   const branches = runBranches(context.config.branch_prefix, runId);
   return {
@@ -33,17 +31,18 @@ export function runLocation(context: OrchestratorContext, runId: string) {
 
 /**
  * Creates a run's integration branch on the base at a start entry holding the plan: the run exists from then on.
- * When it exists already (a redelivery, a concurrent event) nothing changes and false is returned.
+ * Returns the new branch's tip and ledger; when it exists already (a redelivery, a concurrent event) nothing changes
+ * and undefined is returned.
  */
 export async function startRunOnGitHub(
   context: OrchestratorContext,
   runId: string,
   input: { issueNumber: number; base: string; title: string; start: RunStart },
-): Promise<boolean> {
+): Promise<{ tip: BranchTip; ledger: LedgerRecord[] } | undefined> {
   const { repo, branches } = runLocation(context, runId);
   const baseTip = await readBranchTip(context.octokit, repo, input.base);
   if (baseTip === undefined) throw new Error(`base branch \`${input.base}\` does not exist`);
-  return createBranchAtEntry(
+  const created = await createBranchAtEntry(
     context.octokit,
     repo,
     branches.integration,
@@ -59,213 +58,133 @@ export async function startRunOnGitHub(
       excerpt: JSON.stringify(input.start),
     },
   );
+  return created && { tip: created.tip, ledger: created.records };
+}
+
+/** What prompted a reconcile, beyond "something about this run changed". */
+export interface ReconcileSignals {
+  /** A task job that ended (`workflow_job.completed`). */
+  endedJob?: EndedJob;
+  /** The planning workflow run ended (`workflow_run.completed` of a `(plan)` run). */
+  endedPlan?: { conclusion: string; url?: string };
+  /** The ledger of a run the caller created just now: saves reading it back, and looking for what cannot exist yet. */
+  known?: { tip: BranchTip; ledger: LedgerRecord[] };
 }
 
 /**
- * The level-triggered heart of the App: re-derives the run from GitHub (ledger on the integration branch, claim
- * refs; the plan comment while planning) and performs only what is missing, each step idempotent: start the run
- * once its plan exists, record skipped dependents, claim and dispatch ready tasks (a claim that already exists
- * means someone else dispatched it), open or update the pull request when every task is done, refresh the status.
+ * The level-triggered heart of the App: re-derives the run from GitHub (the ledger on the integration branch; the
+ * plan comment while planning) and performs only what is missing, each step idempotent: record the plan once it
+ * exists, record outcomes the orchestrator decides, dispatch ready tasks (see {@link advanceRun}), open or update
+ * the pull request when every task is done, and refresh the status comment and check run.
  */
 export async function reconcileRun(
   context: OrchestratorContext,
+  memory: OrchestratorMemory,
   runId: string,
-  endedJob?: { taskId: string; conclusion: string; url?: string },
-  endedPlan?: { conclusion: string; url?: string },
+  signals: ReconcileSignals = {},
 ): Promise<void> {
   const issueNumber = issueNumberOfRunId(runId);
   if (issueNumber === undefined) return;
   const { octokit } = context;
-  const { repo, branches, dir } = runLocation(context, runId);
-  let { tip, ledger } = await readLedgerFromGitHub(octokit, repo, branches.integration, runId);
+  const { repo, branches } = runLocation(context, runId);
+  let { tip, ledger } =
+    signals.known ?? (await readLedgerFromGitHub(octokit, repo, branches.integration, runId));
   const started = tip === undefined ? undefined : readRunStart(ledger);
   if (tip === undefined || started === undefined) return;
   const { start, base, title } = started;
+  const status = {
+    octokit,
+    repo,
+    issueNumber,
+    runId,
+    trustedAuthors: context.trustedAuthors,
+    known: memory.statusComments,
+  };
   let plan = readRunPlan(ledger, start);
   if (plan === undefined) {
-    // Still planning: the planning workflow publishes the plan as a record comment by a trusted author.
-    const found = await findTrustedPlan(context, runId, issueNumber);
+    // Still planning: the planning workflow publishes the plan as a record comment by a trusted author (not yet
+    // when the caller has just started the run).
+    const found = signals.known ? undefined : await findTrustedPlan(context, runId, issueNumber);
     if (found === undefined) {
-      if (endedPlan !== undefined) {
-        // The planning workflow ended without publishing a plan: say so instead of leaving people waiting.
-        const where = endedPlan.url ? ` ([workflow run](${endedPlan.url}))` : '';
-        await upsertStatusText(
-          octokit,
-          repo,
-          issueNumber,
-          runId,
-          `Planning run \`${runId}\` ended (${endedPlan.conclusion}) without a valid plan${where}. Fix the issue (or add a \`cluster\` plan block) and comment \`/${context.config.command}\` to try again.`,
-          context.trustedAuthors,
-        );
-      }
+      // The planning workflow ended without publishing a plan: say so instead of leaving people waiting.
+      const where = signals.endedPlan?.url ? ` ([workflow run](${signals.endedPlan.url}))` : '';
+      const text = signals.endedPlan
+        ? `Planning run \`${runId}\` ended (${signals.endedPlan.conclusion}) without a valid plan${where}. Fix the issue (or add a \`cluster\` plan block) and comment \`/${context.config.command}\` to try again.`
+        : `Planning run \`${runId}\` with Claude Code (requested by @${start.requestedBy}); the plan will appear here.`;
+      await upsertStatusText(status, text, {
+        final: signals.endedPlan !== undefined,
+        fresh: signals.known !== undefined,
+      });
       return;
     }
-    tip = await appendLedgerEntryOnGitHub(
+    const appended = await appendLedgerEntryOnGitHub(
       octokit,
       repo,
       branches.integration,
       `Plan run ${runId}`,
-      {
-        event: 'plan',
-        run: runId,
-        excerpt: JSON.stringify({ plan: found.plan, source: found.source }),
-      },
+      { event: 'plan', run: runId, excerpt: JSON.stringify({ plan: found.plan, source: found.source }) },
       tip,
     );
-    ({ ledger } = await readLedgerFromGitHub(octokit, repo, branches.integration, runId));
+    ({ tip, ledger } = await readLedgerFromGitHub(octokit, repo, branches.integration, runId));
+    tip ??= appended;
     plan = readRunPlan(ledger, start);
     if (plan === undefined) return;
   }
-  const claims = await listRunRefs(context, dir);
   const config = start.needsApproval ? { ...context.config, approval: 'plan' as const } : context.config;
-  let state = deriveRunState(plan, ledger, claims, config);
-  if (
-    endedJob &&
-    endedJob.conclusion !== 'success' &&
-    state.tasks.get(endedJob.taskId)?.state === 'running'
-  ) {
-    // The job ended without the action recording an outcome: record the failure so dependents move on.
-    const task = plan.tasks.find((candidate) => candidate.id === endedJob.taskId)!;
-    const reason = `its job ended (${endedJob.conclusion}) without recording an outcome${endedJob.url ? `; see ${endedJob.url}` : ''}`;
-    tip = await recordOutcome(
-      context,
-      runId,
-      task,
-      { status: 'failed', branch: branches.task(task.id), reason },
-      tip,
-    );
-    ({ ledger } = await readLedgerFromGitHub(octokit, repo, branches.integration, runId));
-    state = deriveRunState(plan, ledger, claims, config);
-  }
-
-  let head: BranchTip | undefined = tip;
-  for (const skip of state.toSkip) {
-    const task = plan.tasks.find((candidate) => candidate.id === skip.id)!;
-    head = await recordOutcome(
-      context,
-      runId,
-      task,
-      { status: 'skipped', branch: '', reason: skip.reason },
-      head,
-    );
-  }
-  // Claimed earlier but never sent (the dispatch request failed): send them with this wave.
-  const toDispatch: Task[] = state.undispatched.map((id) => plan.tasks.find((task) => task.id === id)!);
-  for (const id of state.ready) {
-    const attempt = state.tasks.get(id)?.attempt ?? 1;
-    if (await createRef(octokit, repo, `${dir}/${claimName(id, attempt)}`, head.sha)) {
-      toDispatch.push(plan.tasks.find((task) => task.id === id)!);
-    }
-  }
-  if (toDispatch.length > 0) {
-    await dispatchWorkflow(octokit, repo, context.config.workflow, context.defaultBranch, {
-      'run-id': runId,
-      'issue-number': issueNumber,
-      'base-ref': base,
-      mode: 'task',
-      tasks: matrixJson(toDispatch.map((task) => matrixEntry(task, start))),
-      'max-parallel': context.config.max_parallel,
-    });
-    // Recorded after the dispatch: a failure in between re-sends the wave (the jobs find landed work and stop).
-    const claims = toDispatch.map((task) => claimName(task.id, state.tasks.get(task.id)?.attempt ?? 1));
-    head = await appendLedgerEntryOnGitHub(
-      octokit,
-      repo,
-      branches.integration,
-      `Dispatch ${claims.length} task(s)`,
-      {
-        event: 'dispatch',
-        run: runId,
-        excerpt: JSON.stringify({ claims }),
-      },
-    );
-  }
-  // Claims do not change the ledger; skipped entries do, and the report shows their reasons.
-  if (state.toSkip.length > 0)
-    ({ ledger } = await readLedgerFromGitHub(octokit, repo, branches.integration, runId));
-  const live = new Map(
-    [...state.tasks].map(([id, task]) => [id, state.ready.includes(id) ? 'running' : task.state] as const),
-  );
-  const report = buildRunReport(ledger, {
+  const advanced = await advanceRun({
+    context,
+    runId,
+    repo,
+    integrationBranch: branches.integration,
+    taskBranch: branches.task,
+    issueNumber,
+    base,
+    start,
+    plan,
+    config,
+    ledger,
+    tip,
+    ...(signals.endedJob ? { endedJob: signals.endedJob } : {}),
+  });
+  const { state } = advanced;
+  const report = buildRunReport(advanced.ledger, {
     runId,
     plan,
     base,
     integrationBranch: branches.integration,
     taskBranch: branches.task,
-    liveStates: live,
     footer: start.pullRequest === undefined ? `Closes #${issueNumber}` : `Requested in #${start.pullRequest}`,
   });
-  if (state.finished && !state.cancelled) {
-    const pull = await openOrUpdatePullRequest(octokit, repo, {
-      report,
-      title: `claude-cluster: ${title}`,
-      draft: context.config.draft,
-    });
-    report.footer = `${report.footer}\n\nPull request: #${pull}`;
-    const integrationHead = ledger.at(-1)?.ledgerCommit;
-    if (integrationHead) await publishCheckRun(octokit, repo, integrationHead, report);
-  }
-  await upsertStatusComment(octokit, repo, issueNumber, report, context.trustedAuthors);
-}
-
-/** Appends a task outcome the orchestrator decided (a job that ended silently, a skipped dependent) to the ledger. */
-async function recordOutcome(
-  context: OrchestratorContext,
-  runId: string,
-  task: Task,
-  outcome: { status: 'failed' | 'skipped'; branch: string; reason: string },
-  tip: BranchTip | undefined,
-): Promise<BranchTip> {
-  const { repo, branches } = runLocation(context, runId);
-  return appendLedgerEntryOnGitHub(
-    context.octokit,
+  await publishRunProgress(context, memory, {
     repo,
-    branches.integration,
-    `Record task ${task.id} as ${outcome.status}: ${task.title}`,
-    {
-      event: 'task',
-      run: runId,
-      task: task.id,
-      status: outcome.status,
-      branch: outcome.branch,
-      files: [],
-      conflicts: [],
-      resolution: 'none',
-      reason: outcome.reason,
-    },
-    tip,
-  );
-}
-
-/** Every branch below the run's directory, relative to it (`claims/api`, `tasks/api`, `integration`…). */
-export async function listRunRefs(context: OrchestratorContext, dir: string): Promise<Set<string>> {
-  const refs = await context.octokit.paginate(context.octokit.rest.git.listMatchingRefs, {
-    owner: context.owner,
-    repo: context.repo,
-    ref: `heads/${dir}/`,
-    per_page: 100,
+    runId,
+    issueNumber,
+    title,
+    report,
+    state,
+    headSha: advanced.tip.sha,
+    notes: statusNotes(context, start, plan.tasks.length, state),
+    retried: advanced.ledger.some((record) => record.event === 'retry'),
+    fresh: signals.known !== undefined,
   });
-  const prefix = `refs/heads/${dir}/`;
-  return new Set(
-    refs
-      .map((ref) => ref.ref)
-      .filter((ref) => ref.startsWith(prefix))
-      .map((ref) => ref.slice(prefix.length)),
-  );
 }
 
-/** A task as one matrix entry, with the requester's extra instructions added to its prompt. */
-function matrixEntry(task: Task, start: RunStart) {
-  const extra = start.extraInstructions?.trim();
-  return {
-    id: task.id,
-    title: task.title,
-    prompt: extra
-      ? `${task.prompt}\n\nAdditional instructions from @${start.requestedBy}:\n${extra}`
-      : task.prompt,
-    depends_on: task.depends_on,
-    files: task.files,
-  };
+/** The lines above the status table: who started the run from what, and what it waits for. */
+function statusNotes(
+  context: OrchestratorContext,
+  start: RunStart,
+  taskCount: number,
+  state: RunState,
+): string[] {
+  const source = start.source === 'agent' ? 'planned by Claude Code' : `from the issue's ${start.source}`;
+  const notes = [`Requested by @${start.requestedBy}: ${taskCount} task(s) ${source}.`];
+  if (state.cancelled)
+    notes.push('**Cancelled**: no more tasks start; work that landed stays on the branch.');
+  else if (!state.approved)
+    notes.push(
+      `**Waiting for approval**: review the plan below, then comment \`/${context.config.command} approve\` to start.`,
+    );
+  return notes;
 }
 
 /** The plan the planning workflow published for the run, from a record comment by a trusted author. */

@@ -17,6 +17,11 @@ export const RunStartSchema = z.object({
   needsApproval: z.boolean(),
   /** Set for runs started on a pull request: the PR the result goes into. */
   pullRequest: z.number().int().positive().optional(),
+  /**
+   * The issue's text as it was when the run started (sanitized: what readers saw), for the agents' context: task
+   * jobs read it from the branch instead of asking the API, and every task sees the text the plan was made from.
+   */
+  issueBody: z.string().max(65_536).optional(),
 });
 
 /** A run's start data. */

@@ -2,54 +2,112 @@ import { type Octokit, requestStatus } from '../github/octokit-types.ts';
 import { renderStatus } from '../report/render-status.ts';
 import type { RunReport } from '../report/report-model.ts';
 import type { RepoRef } from './github-ledger.ts';
+import { type BoundedMap, type KnownStatusComment, runKey } from './orchestrator-memory.ts';
 
 const marker = (runId: string) => `<!-- claude-cluster:status ${runId} -->`;
 
-/**
- * Creates or edits in place the run's status comment on its issue (found by its hidden marker among the comments of
- * trusted authors), showing the task table with states, costs and turns, and the Mermaid graph.
- */
-export async function upsertStatusComment(
-  octokit: Octokit,
-  repo: RepoRef,
-  issueNumber: number,
-  report: RunReport,
-  trustedAuthors: string[],
-): Promise<number> {
-  const head = marker(report.runId);
-  const markdown = renderStatus(report, { maxLength: 65_536 - head.length - 1 });
-  return upsertStatusText(octokit, repo, issueNumber, report.runId, markdown, trustedAuthors);
+/** Least time between two edits of one run's status comment; edits asked for sooner are merged into one. */
+export const STATUS_EDIT_INTERVAL_MS = 5_000;
+
+/** Where a run's status comment lives and who may have written it. */
+export interface StatusTarget {
+  octokit: Octokit;
+  repo: RepoRef;
+  issueNumber: number;
+  runId: string;
+  /** Logins whose comment with the run's marker is the status comment (the App's bot, `github-actions[bot]`). */
+  trustedAuthors: string[];
+  /** The orchestrator's memory of status comments it wrote. */
+  known: BoundedMap<KnownStatusComment>;
+  /** Least time between two edits (default {@link STATUS_EDIT_INTERVAL_MS}). */
+  editIntervalMs?: number;
 }
 
-/** Creates or edits in place the run's status comment with the given Markdown (e.g. why planning failed). */
+/** How soon an edit must reach GitHub. */
+export interface StatusUrgency {
+  /** Written now even inside the edit interval: a finished or cancelled run, a failed planning. */
+  final?: boolean;
+  /** The run was created just now, so it has no status comment yet: create it without looking. */
+  fresh?: boolean;
+}
+
+/**
+ * Creates the run's status comment, or edits it in place (found by its hidden marker among the comments of trusted
+ * authors): a few lines of notes, then the task table with states, costs and turns, and the Mermaid graph.
+ */
+export async function upsertStatusComment(
+  target: StatusTarget,
+  report: RunReport,
+  notes: string[],
+  urgency: StatusUrgency = {},
+): Promise<void> {
+  const head = [marker(report.runId), ...notes].join('\n');
+  const markdown = renderStatus(report, { maxLength: 65_536 - head.length - 2 });
+  await upsertStatusText(target, [...notes, '', markdown].join('\n').trim(), urgency);
+}
+
+/**
+ * Creates or edits in place the run's status comment with the given Markdown. Edits of one run are coalesced: one
+ * asked for less than {@link STATUS_EDIT_INTERVAL_MS} after the previous edit is held and sent when the interval
+ * ends, replaced by any newer one meanwhile (unless `final`). Holding is only an optimization of this process: the
+ * next event of the run renders the status again from GitHub.
+ */
 export async function upsertStatusText(
-  octokit: Octokit,
-  repo: RepoRef,
-  issueNumber: number,
-  runId: string,
+  target: StatusTarget,
   markdown: string,
-  trustedAuthors: string[],
-): Promise<number> {
-  const head = marker(runId);
-  const body = `${head}\n${markdown}`;
-  const key = `${repo.owner}/${repo.repo}#${runId}`;
-  const known = knownComments.get(key);
-  if (known !== undefined) {
-    if (known.body === body) return known.id;
-    try {
-      await octokit.rest.issues.updateComment({ ...repo, comment_id: known.id, body });
-      knownComments.set(key, { id: known.id, body });
-      return known.id;
-    } catch (error) {
-      // Deleted meanwhile: find or create it again below.
-      if (requestStatus(error) !== 404) throw error;
-      knownComments.delete(key);
-    }
+  urgency: StatusUrgency = {},
+): Promise<void> {
+  const body = `${marker(target.runId)}\n${markdown}`;
+  const key = runKey(target.repo, target.runId);
+  const known = target.known.get(key);
+  if (known === undefined) {
+    const id = urgency.fresh ? await create(target, body) : await findOrCreate(target, body);
+    target.known.set(key, { id, body, editedAt: Date.now() });
+    return;
   }
-  const trusted = new Set(trustedAuthors.map((login) => login.toLowerCase()));
+  if (known.held) clearTimeout(known.held.timer);
+  known.held = undefined;
+  if (known.body === body) return;
+  const wait = known.editedAt + (target.editIntervalMs ?? STATUS_EDIT_INTERVAL_MS) - Date.now();
+  if (urgency.final || wait <= 0) {
+    await edit(target, key, known, body);
+    return;
+  }
+  const timer = setTimeout(() => {
+    if (known.held?.timer !== timer) return;
+    known.held = undefined;
+    // A held edit that fails is not retried: the next event of the run renders the status again.
+    edit(target, key, known, body).catch(() => undefined);
+  }, wait);
+  known.held = { timer };
+}
+
+async function edit(
+  target: StatusTarget,
+  key: string,
+  known: KnownStatusComment,
+  body: string,
+): Promise<void> {
+  known.editedAt = Date.now();
+  try {
+    await target.octokit.rest.issues.updateComment({ ...target.repo, comment_id: known.id, body });
+    known.body = body;
+  } catch (error) {
+    // Deleted meanwhile: find or create it again.
+    if (requestStatus(error) !== 404) throw error;
+    target.known.delete(key);
+    target.known.set(key, { id: await findOrCreate(target, body), body, editedAt: Date.now() });
+  }
+}
+
+/** The status comment's id, created when no trusted comment carries the run's marker; its body set to `body`. */
+async function findOrCreate(target: StatusTarget, body: string): Promise<number> {
+  const { octokit, repo } = target;
+  const head = marker(target.runId);
+  const trusted = new Set(target.trustedAuthors.map((login) => login.toLowerCase()));
   for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
     ...repo,
-    issue_number: issueNumber,
+    issue_number: target.issueNumber,
     per_page: 100,
   })) {
     const existing = page.data.find(
@@ -58,23 +116,17 @@ export async function upsertStatusText(
     if (existing) {
       if (existing.body !== body)
         await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });
-      remember(key, { id: existing.id, body });
       return existing.id;
     }
   }
-  const { data } = await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
-  remember(key, { id: data.id, body });
-  return data.id;
+  return create(target, body);
 }
 
-/**
- * Status comments this process wrote, by run: saves listing every comment on each event. Only an optimization: a
- * cold process (or another replica) finds the comment by its marker, and a stale body only costs one edit.
- */
-const knownComments = new Map<string, { id: number; body: string }>();
-const MAX_KNOWN = 1000;
-
-function remember(key: string, value: { id: number; body: string }): void {
-  if (knownComments.size >= MAX_KNOWN) knownComments.delete(knownComments.keys().next().value!);
-  knownComments.set(key, value);
+async function create(target: StatusTarget, body: string): Promise<number> {
+  const { data } = await target.octokit.rest.issues.createComment({
+    ...target.repo,
+    issue_number: target.issueNumber,
+    body,
+  });
+  return data.id;
 }

@@ -2,8 +2,13 @@ import { InputError } from '../errors/errors.ts';
 import { computeRemainingPaths } from '../schedule/remaining-path.ts';
 import { HARD_MAX_TASKS, type Plan, type Task } from './plan-schema.ts';
 
-/** One matrix job: a task as JSON, the `task` input of the action in task mode. */
-export type MatrixEntry = Pick<Task, 'id' | 'title' | 'prompt' | 'depends_on' | 'files'>;
+/**
+ * One matrix job: a task as JSON, the `task` input of the action in task mode. Waves the App dispatches carry the
+ * dispatch token the job checks against the ledger before it works.
+ */
+export type MatrixEntry = Pick<Task, 'id' | 'title' | 'prompt' | 'depends_on' | 'files'> & {
+  dispatch?: string;
+};
 
 /** GitHub runs at most this many jobs from one matrix. */
 export const MATRIX_MAX_ENTRIES = HARD_MAX_TASKS;

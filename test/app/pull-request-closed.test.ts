@@ -18,7 +18,7 @@ describe('pull_request.closed', () => {
     it.each([
       ['merged', true],
       ['closed unmerged', false],
-    ])('cleans up the run when %s', async (_case, merged) => {
+    ])('cleans up the run when %s, saying whether it was merged', async (_case, merged) => {
       const app = await createAppHarness();
       mockConfig('');
 
@@ -27,7 +27,7 @@ describe('pull_request.closed', () => {
       expect(app.fake.calls).toMatchObject([
         {
           operation: 'cleanupRun',
-          request: { integrationBranch: 'cluster/issue-42/integration' },
+          request: { integrationBranch: 'cluster/issue-42/integration', merged },
           context: { owner: 'Codertocat', repo: 'Hello-World' },
         },
       ]);
@@ -41,7 +41,7 @@ describe('pull_request.closed', () => {
       await app.receive('pull_request', closedPayload('cluster/r1/integration'));
 
       expect(app.fake.calls.map((call) => call.request)).toEqual([
-        { integrationBranch: 'bots/cluster/r1/integration' },
+        { integrationBranch: 'bots/cluster/r1/integration', merged: true },
       ]);
     });
   });

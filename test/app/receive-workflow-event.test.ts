@@ -102,6 +102,33 @@ describe('receiveWorkflowEvent', () => {
     });
   });
 
+  describe('with a task run that succeeded (workflows get no workflow_job events)', () => {
+    it('reconciles the run, which dispatches the next wave', async () => {
+      const fake = fakeOrchestrator();
+      const example = webhookExample('workflow_run', 'completed');
+      const payload = {
+        ...example,
+        workflow_run: {
+          ...example.workflow_run,
+          display_title: 'claude-cluster 42-0123abcd (task)',
+          conclusion: 'success',
+        },
+      };
+      nock(API)
+        .matchHeader('authorization', 'token ghs_workflow_token')
+        .get(/\/contents\//)
+        .reply(200, fileResponse(''));
+
+      await receiveWorkflowEvent({
+        env: await jobEnv('workflow_run', payload),
+        orchestrator: fake.orchestrator,
+        Octokit: TestOctokit,
+      });
+
+      expect(fake.calls).toMatchObject([{ operation: 'reconcileRun', request: { runId: '42-0123abcd' } }]);
+    });
+  });
+
   describe('outside a workflow job', () => {
     it('names the missing variable', async () => {
       const env = await jobEnv('issues', {}, { GITHUB_TOKEN: '' });

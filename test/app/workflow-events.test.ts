@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { createAppHarness, examplePayload } from './app-harness.ts';
 import { mockConfig, mockWorkflowRun } from './github-mocks.ts';
 
-/** The `workflow_run.completed` example with the run-name `displayTitle`. */
-function workflowRunPayload(displayTitle: string) {
+/** The `workflow_run.completed` example with the run-name `displayTitle` and the run's `conclusion`. */
+function workflowRunPayload(displayTitle: string, conclusion = 'failure') {
   const payload = examplePayload('workflow_run', 'completed');
-  return { ...payload, workflow_run: { ...payload.workflow_run, display_title: displayTitle } };
+  return { ...payload, workflow_run: { ...payload.workflow_run, display_title: displayTitle, conclusion } };
 }
 
-/** A `workflow_job` example of `action` belonging to workflow run `runId` of Codertocat/Hello-World. */
-function workflowJobPayload(action: 'in_progress' | 'completed', runId: number) {
+/** A `workflow_job` example of `action`, named `name`, belonging to workflow run `runId` of Codertocat/Hello-World. */
+function workflowJobPayload(action: 'in_progress' | 'completed', runId: number, name = 'task api') {
   const payload = examplePayload('workflow_job', action);
   return {
     ...payload,
@@ -18,7 +18,7 @@ function workflowJobPayload(action: 'in_progress' | 'completed', runId: number) 
       name: 'Hello-World',
       owner: { ...payload.repository.owner, login: 'Codertocat' },
     },
-    workflow_job: { ...payload.workflow_job, run_id: runId },
+    workflow_job: { ...payload.workflow_job, run_id: runId, name },
   };
 }
 
@@ -67,6 +67,29 @@ describe('workflow_run.completed', () => {
     });
   });
 
+  describe('of a task run that succeeded', () => {
+    it('makes no API call and reconciles nothing: each of its jobs reported as it ended', async () => {
+      const app = await createAppHarness();
+
+      await app.receive('workflow_run', workflowRunPayload('claude-cluster issue-42 (task)', 'success'));
+
+      expect(app.fake.calls).toEqual([]);
+    });
+  });
+
+  describe('of a planning run that succeeded', () => {
+    it('reconciles the run, which records the plan it published', async () => {
+      const app = await createAppHarness();
+      mockConfig('');
+
+      await app.receive('workflow_run', workflowRunPayload('claude-cluster issue-42 (plan)', 'success'));
+
+      expect(app.fake.calls).toMatchObject([
+        { operation: 'reconcileRun', request: { runId: 'issue-42', endedPlan: { conclusion: 'success' } } },
+      ]);
+    });
+  });
+
   describe('of another workflow', () => {
     it('makes no API call and reconciles nothing', async () => {
       const app = await createAppHarness();
@@ -100,7 +123,23 @@ describe('workflow_run.completed', () => {
 });
 
 describe('workflow_job', () => {
-  describe('.completed of a task job', () => {
+  describe('.completed of a task job named with its run (`task <id> (<run-id>)`)', () => {
+    it('reconciles that run with the ended job, reading no workflow run', async () => {
+      const app = await createAppHarness();
+      mockConfig('');
+
+      await app.receive('workflow_job', workflowJobPayload('completed', 7001, 'task api (42-0123abcd)'));
+
+      expect(app.fake.calls).toMatchObject([
+        {
+          operation: 'reconcileRun',
+          request: { runId: '42-0123abcd', endedJob: { taskId: 'api', workflowRunId: 7001 } },
+        },
+      ]);
+    });
+  });
+
+  describe('.completed of a task job named `task <id>` (an older workflow)', () => {
     it('reconciles the run its workflow run belongs to', async () => {
       const app = await createAppHarness();
       mockWorkflowRun('Codertocat', 'Hello-World', 7001, 'claude-cluster issue-42 (task)');
@@ -108,12 +147,24 @@ describe('workflow_job', () => {
 
       await app.receive('workflow_job', workflowJobPayload('completed', 7001));
 
-      expect(app.fake.calls).toMatchObject([{ operation: 'reconcileRun', request: { runId: 'issue-42' } }]);
+      expect(app.fake.calls).toMatchObject([
+        { operation: 'reconcileRun', request: { runId: 'issue-42', endedJob: { taskId: 'api' } } },
+      ]);
+    });
+  });
+
+  describe('.completed of a job that is not a task (the planning job)', () => {
+    it('costs no API call and reconciles nothing: its workflow run reports', async () => {
+      const app = await createAppHarness();
+
+      await app.receive('workflow_job', workflowJobPayload('completed', 7001, 'plan'));
+
+      expect(app.fake.calls).toEqual([]);
     });
   });
 
   describe('.in_progress of a task job', () => {
-    it('costs no API call and reconciles nothing: the claim already shows the task running', async () => {
+    it('costs no API call and reconciles nothing: its dispatch entry already shows the task running', async () => {
       const app = await createAppHarness();
 
       await app.receive('workflow_job', workflowJobPayload('in_progress', 7001));
@@ -132,15 +183,15 @@ describe('workflow_job', () => {
       await app.receive('workflow_job', workflowJobPayload('completed', 7001));
       await app.receive('workflow_job', workflowJobPayload('completed', 7001));
 
-      expect(app.fake.calls.map((call) => call.request)).toEqual([
-        { runId: 'issue-42' },
-        { runId: 'issue-42' },
-        { runId: 'issue-42' },
+      expect(app.fake.calls.map((call) => (call.request as { runId: string }).runId)).toEqual([
+        'issue-42',
+        'issue-42',
+        'issue-42',
       ]);
     });
   });
 
-  describe('of another workflow', () => {
+  describe('named like a task job in another workflow', () => {
     it('reads the run once and reconciles nothing', async () => {
       const app = await createAppHarness();
       mockWorkflowRun('Codertocat', 'Hello-World', 9, 'Update README.md');

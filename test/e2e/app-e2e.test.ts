@@ -55,6 +55,8 @@ describe('the App end to end against a fake GitHub', () => {
         .issueComments(REPO, issue.number)
         .find((comment) => comment.body.includes('claude-cluster:status'));
       expect(status?.body).toMatch(/integrated/);
+      // Counted before the test's own request below.
+      const calls = fake.apiCallCount();
       const octokit = new Octokit({ baseUrl: fake.url, auth: fake.installationToken() });
       const checks = await octokit.rest.checks.listForRef({
         owner: 'octo',
@@ -64,10 +66,12 @@ describe('the App end to end against a fake GitHub', () => {
       expect(checks.data.check_runs.map((check) => [check.name, check.conclusion])).toEqual([
         ['claude-cluster', 'success'],
       ]);
-      const calls = fake.apiCallCount();
+      const token = calls.byCaller.app?.total ?? 0;
+      const app = calls.byCaller.installation?.total ?? 0;
       console.log(
-        `GitHub API calls for a 3-task run: ${calls.total} (target ≤ ${3 * 3 + 12})`,
-        JSON.stringify(calls.byRoute, null, 1),
+        `GitHub API calls for a 3-task run: the App ${app} (+${token} for its installation token), ` +
+          `the task jobs ${calls.byCaller.job?.total ?? 0}; target ≤ ${3 * 3 + 12}`,
+        JSON.stringify(calls.byCaller, null, 1),
       );
     });
   });
@@ -134,11 +138,12 @@ describe('the App end to end against a fake GitHub', () => {
         .runs(REPO)
         .flatMap((run) => fake.state.runJobs(run.id))
         .filter((job) => job.name.startsWith('task '));
-      expect(taskJobs.map((job) => job.name).sort()).toEqual(['task one', 'task two']);
       const integrations = (await fake.git(REPO, 'branch', '--list', 'cluster/*/integration'))
         .trim()
         .split('\n');
       expect(integrations).toHaveLength(1);
+      const runId = integrations[0]!.trim().split('/').at(-2);
+      expect(taskJobs.map((job) => job.name).sort()).toEqual([`task one (${runId})`, `task two (${runId})`]);
     });
   });
 
@@ -275,7 +280,7 @@ describe('the App end to end against a fake GitHub', () => {
   });
 
   describe('when the pull request is closed', () => {
-    it('deletes the run’s task branches and claims, keeping the integration branch', async () => {
+    it('deletes the run’s task branches, keeping the integration branch', async () => {
       await setUp();
       const issue = fake.createIssue(REPO, {
         title: 'Tidy',

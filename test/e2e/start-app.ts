@@ -17,13 +17,16 @@ export interface RunningApp {
  * URL. Retry and throttling are off (function form of `ProbotOctokit.defaults`; the object form does not turn them
  * off in Probot 14).
  */
-export async function startApp(fake: FakeGitHub, options: { secret?: string } = {}): Promise<RunningApp> {
+export async function startApp(
+  fake: FakeGitHub,
+  options: { secret?: string; logLevel?: 'warn' | 'fatal' } = {},
+): Promise<RunningApp> {
   const probot = new Probot({
-    appId: 1,
+    appId: fake.app.id,
     privateKey: createAppPrivateKey(),
     secret: options.secret ?? 'fake-webhook-secret',
     baseUrl: fake.url,
-    logLevel: 'warn',
+    logLevel: options.logLevel ?? 'warn',
     Octokit: ProbotOctokit.defaults((defaults: object) => ({
       ...defaults,
       retry: { enabled: false },

@@ -29,7 +29,10 @@ export interface FakeGitHubOptions {
   actionInputs?: Record<string, string>;
   /** The `secrets` context of dispatched workflows. */
   secrets?: Record<string, string>;
-  /** Extra environment for every job step. */
+  /**
+   * Extra environment for every job step. By default task jobs wait 5 s (not 120 s) for the App to record their
+   * dispatch (`CLAUDE_CLUSTER_DISPATCH_WAIT_SECONDS`), so a dispatch lost to a fault resolves quickly.
+   */
   jobEnv?: Record<string, string>;
   /** The action bundle run for action steps. Default `dist/index.js` of this repository. */
   actionBundle?: string;
@@ -80,14 +83,17 @@ export function createAppPrivateKey(): string {
     .toString();
 }
 
-/** The workflow runner's settings from the fake's options (defaults: the stub agent, dist/index.js, 4 runners). */
+/**
+ * The workflow runner's settings from the fake's options (defaults: the stub agent, dist/index.js, 4 runners, a
+ * 5 s dispatch wait).
+ */
 export function runnerOptions(options: FakeGitHubOptions, root: string): RunnerOptions {
   return {
     actionBundle: options.actionBundle ?? join(REPO_ROOT, 'dist', 'index.js'),
     actionDefaults: readActionDefaults(),
     actionInputs: { agent: options.agentCommand ?? stubAgentCommand(), ...options.actionInputs },
     secrets: options.secrets ?? {},
-    extraEnv: options.jobEnv ?? {},
+    extraEnv: { CLAUDE_CLUSTER_DISPATCH_WAIT_SECONDS: '5', ...options.jobEnv },
     runners: options.runners ?? 4,
     runEvents: options.runEvents ?? ['requested', 'in_progress', 'completed'],
     root,

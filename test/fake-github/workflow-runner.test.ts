@@ -74,8 +74,8 @@ describe('the fake GitHub’s workflow runner', () => {
       });
       expect(jobs.map((job) => [job.name, job.conclusion])).toEqual([
         ['plan', 'skipped'],
-        ['task alpha', 'success'],
-        ['task beta', 'success'],
+        ['task alpha (42)', 'success'],
+        ['task beta (42)', 'success'],
       ]);
       expect(jobs.slice(1).map((job) => job.outputs.status)).toEqual(['integrated', 'integrated']);
       expect(await branches()).toEqual([
@@ -91,8 +91,8 @@ describe('the fake GitHub’s workflow runner', () => {
         .map((hook) => hook.payload.workflow_job);
       expect(completedJobs).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ name: 'task alpha', conclusion: 'success', run_id: done?.id }),
-          expect.objectContaining({ name: 'task beta', conclusion: 'success', run_id: done?.id }),
+          expect.objectContaining({ name: 'task alpha (42)', conclusion: 'success', run_id: done?.id }),
+          expect.objectContaining({ name: 'task beta (42)', conclusion: 'success', run_id: done?.id }),
         ]),
       );
       expect(receiver.events('workflow_job', 'in_progress')).toHaveLength(2);
@@ -108,7 +108,7 @@ describe('the fake GitHub’s workflow runner', () => {
       const tasks = [task('broken', '@write half.txt = half\n@fail cannot compile')];
       const { run: done, jobs } = await dispatchCluster({ mode: 'task', tasks: JSON.stringify(tasks) });
       expect(done?.conclusion).toBe('failure');
-      const broken = jobs.find((job) => job.name === 'task broken');
+      const broken = jobs.find((job) => job.name === 'task broken (42)');
       expect(broken).toMatchObject({ conclusion: 'failure', outputs: { status: 'failed' } });
       expect(broken?.log).toContain('cannot compile');
       expect(await f.fake.git('octo/widgets', 'show', 'cluster/42/tasks/broken:half.txt')).toBe('half');

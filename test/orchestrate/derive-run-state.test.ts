@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../core/config/config-schema.ts';
 import type { LedgerRecord } from '../../core/integrate/read-ledger.ts';
-import { claimName, deriveRunState } from '../../core/orchestrate/derive-run-state.ts';
+import { deriveRunState } from '../../core/orchestrate/derive-run-state.ts';
+import { formatDispatchRecord } from '../../core/orchestrate/dispatch-record.ts';
 import { issueNumberOfRunId, runIdForTrigger } from '../../core/orchestrate/run-id.ts';
 import { assertValidPlan } from '../../core/plan/validate-plan.ts';
 
@@ -34,7 +35,16 @@ const task = (id: string, status: 'integrated' | 'failed' | 'conflicted' | 'skip
   resolution: 'none',
   ledgerCommit: `c${++commit}`,
 });
-const control = (event: 'approve' | 'cancel' | 'retry', taskId?: string): LedgerRecord => ({
+const dispatch = (token: string, ...tasks: [id: string, attempt: number][]): LedgerRecord => ({
+  event: 'dispatch',
+  run: 'r',
+  excerpt: formatDispatchRecord({
+    token: token.padEnd(16, '0'),
+    tasks: tasks.map(([id, attempt]) => ({ id, attempt })),
+  }),
+  ledgerCommit: `c${++commit}`,
+});
+const control = (event: 'approve' | 'cancel' | 'retry' | 'close', taskId?: string): LedgerRecord => ({
   event,
   run: 'r',
   ...(taskId ? { task: taskId } : {}),
@@ -44,69 +54,47 @@ const control = (event: 'approve' | 'cancel' | 'retry', taskId?: string): Ledger
 describe('deriveRunState', () => {
   describe('for a new run', () => {
     it('makes the tasks without dependencies ready, in critical-path order', () => {
-      const state = deriveRunState(plan, [start], new Set(), config);
+      const state = deriveRunState(plan, [start], config);
       expect(state.ready).toEqual(['db', 'docs']);
       expect(state.finished).toBe(false);
     });
   });
 
   describe('with dispatched tasks', () => {
-    it('counts claimed tasks as running and does not dispatch them again', () => {
-      const state = deriveRunState(
-        plan,
-        [start],
-        new Set([claimName('db', 1), claimName('docs', 1)]),
-        config,
-      );
+    it('counts recorded dispatches as running and does not dispatch them again', () => {
+      const state = deriveRunState(plan, [start, dispatch('a', ['db', 1], ['docs', 1])], config);
       expect(state.inFlight).toEqual(['db', 'docs']);
+      expect(state.tasks.get('db')?.dispatch?.token).toBe('a'.padEnd(16, '0'));
       expect(state.ready).toEqual([]);
     });
 
     it('respects max_parallel', () => {
       const state = deriveRunState(
         plan,
-        [start],
-        new Set([claimName('db', 1)]),
+        [start, dispatch('a', ['db', 1])],
         ConfigSchema.parse({ max_parallel: 1 }),
       );
       expect(state.ready).toEqual([]);
     });
   });
 
-  describe('with a claim whose dispatch never happened', () => {
-    it('lists it to be sent again, and not once a dispatch entry records it', () => {
-      const claims = new Set([claimName('db', 1)]);
-      expect(deriveRunState(plan, [start], claims, config).undispatched).toEqual(['db']);
-      const dispatch: LedgerRecord = {
-        event: 'dispatch',
-        run: 'r',
-        excerpt: JSON.stringify({ claims: ['claims/db'] }),
-        ledgerCommit: 'cd',
-      };
-      expect(deriveRunState(plan, [start, dispatch], claims, config).undispatched).toEqual([]);
+  describe('with two dispatch entries for the same task (two orchestrators raced)', () => {
+    it('gives the task to the first entry; the later one owns nothing', () => {
+      const state = deriveRunState(plan, [start, dispatch('a', ['db', 1]), dispatch('b', ['db', 1])], config);
+      expect(state.tasks.get('db')?.dispatch?.token).toBe('a'.padEnd(16, '0'));
     });
   });
 
   describe('when a task lands', () => {
     it('makes its dependents ready', () => {
-      const state = deriveRunState(
-        plan,
-        [start, task('db', 'integrated')],
-        new Set([claimName('db', 1)]),
-        config,
-      );
+      const state = deriveRunState(plan, [start, dispatch('a', ['db', 1]), task('db', 'integrated')], config);
       expect(state.ready).toEqual(['api', 'docs']);
     });
   });
 
   describe('when a task fails', () => {
     it('skips its dependents transitively with the reason, and still runs independent tasks', () => {
-      const state = deriveRunState(
-        plan,
-        [start, task('db', 'failed')],
-        new Set([claimName('db', 1)]),
-        config,
-      );
+      const state = deriveRunState(plan, [start, dispatch('a', ['db', 1]), task('db', 'failed')], config);
       expect(state.toSkip).toEqual([
         { id: 'api', reason: 'depends on `db`, which failed' },
         { id: 'ui', reason: 'depends on `api`, which was skipped' },
@@ -124,41 +112,49 @@ describe('deriveRunState', () => {
         task('ui', 'skipped'),
         task('docs', 'integrated'),
       ];
-      expect(deriveRunState(plan, ledger, new Set(), config).finished).toBe(true);
+      expect(deriveRunState(plan, ledger, config).finished).toBe(true);
     });
   });
 
   describe('after /cluster retry', () => {
-    it('runs the task again as its second attempt, under a new claim', () => {
+    it('runs the task again as its second attempt, which the first dispatch does not own', () => {
       const ledger = [
         start,
+        dispatch('a', ['db', 1]),
         task('db', 'failed'),
         task('api', 'skipped'),
         control('retry', 'db'),
         control('retry', 'api'),
       ];
-      const state = deriveRunState(plan, ledger, new Set([claimName('db', 1)]), config);
+      const state = deriveRunState(plan, ledger, config);
       expect(state.tasks.get('db')).toMatchObject({ state: 'pending', attempt: 2 });
+      expect(state.tasks.get('db')?.dispatch).toBeUndefined();
       expect(state.ready).toContain('db');
       expect(state.toSkip).toEqual([]);
-      expect(claimName('db', 2)).toBe('claims-2/db');
+      const redispatched = deriveRunState(plan, [...ledger, dispatch('b', ['db', 2])], config);
+      expect(redispatched.tasks.get('db')).toMatchObject({ state: 'running', attempt: 2 });
     });
   });
 
   describe('with approval: plan', () => {
     it('starts nothing before /cluster approve, everything ready after', () => {
       const gated = ConfigSchema.parse({ approval: 'plan' });
-      expect(deriveRunState(plan, [start], new Set(), gated).ready).toEqual([]);
-      expect(deriveRunState(plan, [start, control('approve')], new Set(), gated).ready).toEqual([
-        'db',
-        'docs',
-      ]);
+      expect(deriveRunState(plan, [start], gated).ready).toEqual([]);
+      expect(deriveRunState(plan, [start, control('approve')], gated).ready).toEqual(['db', 'docs']);
     });
   });
 
   describe('after /cluster cancel', () => {
     it('starts nothing more', () => {
-      expect(deriveRunState(plan, [start, control('cancel')], new Set(), config).ready).toEqual([]);
+      expect(deriveRunState(plan, [start, control('cancel')], config).ready).toEqual([]);
+    });
+  });
+
+  describe('after its pull request was closed unmerged', () => {
+    it('is closed and starts nothing more', () => {
+      const state = deriveRunState(plan, [start, control('close')], config);
+      expect(state.closed).toBe(true);
+      expect(state.ready).toEqual([]);
     });
   });
 });

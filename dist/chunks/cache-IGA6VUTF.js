@@ -15,7 +15,7 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-WEMU45M6.js";
+} from "./chunk-LKRMDIN3.js";
 import {
   __commonJS,
   __export,

@@ -5,7 +5,7 @@ import {
   PlanSchema,
   external_exports,
   killProcessGroup
-} from "./chunk-7LA3MPWW.js";
+} from "./chunk-3QIC7FHK.js";
 import "./chunk-XTAA6DDR.js";
 
 // core/agent/claude-agent.ts

@@ -21438,6 +21438,7 @@ export {
   debug,
   error,
   warning,
+  notice,
   info,
   core_exports
 };

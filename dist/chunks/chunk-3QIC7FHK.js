@@ -4,35 +4,6 @@ import {
   __export
 } from "./chunk-XTAA6DDR.js";
 
-// core/errors/errors.ts
-var InputError = class extends Error {
-  name = "InputError";
-  /** One line per problem, each naming the target and the fix. */
-  problems;
-  constructor(message, problems = []) {
-    super(problems.length > 0 ? `${message}
-${problems.map((p) => `  - ${p}`).join("\n")}` : message);
-    this.problems = problems;
-  }
-};
-var EnvironmentError = class extends Error {
-  name = "EnvironmentError";
-};
-var GitError = class extends Error {
-  name = "GitError";
-  args;
-  exitCode;
-  stderr;
-  constructor(args, exitCode, stderr, cwd) {
-    super(
-      `git ${args.join(" ")} failed in ${cwd} (exit ${exitCode ?? "signal"}): ${stderr.trim() || "no output"}`
-    );
-    this.args = args;
-    this.exitCode = exitCode;
-    this.stderr = stderr;
-  }
-};
-
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -19750,6 +19721,35 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// core/errors/errors.ts
+var InputError = class extends Error {
+  name = "InputError";
+  /** One line per problem, each naming the target and the fix. */
+  problems;
+  constructor(message, problems = []) {
+    super(problems.length > 0 ? `${message}
+${problems.map((p) => `  - ${p}`).join("\n")}` : message);
+    this.problems = problems;
+  }
+};
+var EnvironmentError = class extends Error {
+  name = "EnvironmentError";
+};
+var GitError = class extends Error {
+  name = "GitError";
+  args;
+  exitCode;
+  stderr;
+  constructor(args, exitCode, stderr, cwd) {
+    super(
+      `git ${args.join(" ")} failed in ${cwd} (exit ${exitCode ?? "signal"}): ${stderr.trim() || "no output"}`
+    );
+    this.args = args;
+    this.exitCode = exitCode;
+    this.stderr = stderr;
+  }
+};
+
 // core/agent/kill-process-group.ts
 import { readdir, readFile } from "node:fs/promises";
 var DEFAULT_KILL_GRACE_MS = 2e3;
@@ -19822,10 +19822,10 @@ var TaskSchema = external_exports.object({
 var PlanSchema = external_exports.object({ tasks: external_exports.array(TaskSchema) }).strict();
 
 export {
+  external_exports,
   InputError,
   EnvironmentError,
   GitError,
-  external_exports,
   killProcessGroup,
   TASK_ID_PATTERN,
   TASK_ID_MAX_LENGTH,

@@ -1,0 +1,83 @@
+/**
+ * A map that forgets its least recently set entries beyond `limit`: what an orchestrator remembers between events
+ * must stay bounded however many runs a long-lived App sees.
+ */
+export class BoundedMap<V> {
+  private readonly entries = new Map<string, V>();
+  private readonly limit: number;
+  private readonly onEvict: ((value: V) => void) | undefined;
+
+  constructor(limit: number, onEvict?: (value: V) => void) {
+    this.limit = limit;
+    this.onEvict = onEvict;
+  }
+
+  get(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.limit) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) {
+        const evicted = this.entries.get(oldest.value);
+        this.entries.delete(oldest.value);
+        if (evicted !== undefined) this.onEvict?.(evicted);
+      }
+    }
+    this.entries.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
+/** A status comment this orchestrator wrote, and its pacing. */
+export interface KnownStatusComment {
+  id: number;
+  body: string;
+  editedAt: number;
+  held?: { timer: ReturnType<typeof setTimeout> };
+}
+
+/** What this orchestrator published for a run. */
+export interface PublishedRun {
+  pull?: number;
+  pullBody?: string;
+  /** Head and finished flag of the last check run written. */
+  check?: string;
+  /** A head known to have no check run yet (its pull request was opened by this orchestrator). */
+  checkless?: string;
+}
+
+/**
+ * What one orchestrator remembers between events, only to save requests and pace edits: nothing in it decides
+ * anything. A fresh orchestrator (a restart, another replica) finds the same things on GitHub at the cost of a few
+ * more requests.
+ */
+export interface OrchestratorMemory {
+  /** By `owner/repo#run`. */
+  statusComments: BoundedMap<KnownStatusComment>;
+  /** By `owner/repo#run`. */
+  published: BoundedMap<PublishedRun>;
+}
+
+/** Runs remembered at most; older ones are looked up again when they come back. */
+const MAX_RUNS = 1000;
+
+/** An empty memory. */
+export function createOrchestratorMemory(): OrchestratorMemory {
+  return {
+    statusComments: new BoundedMap<KnownStatusComment>(MAX_RUNS, (comment) => {
+      if (comment.held) clearTimeout(comment.held.timer);
+    }),
+    published: new BoundedMap<PublishedRun>(MAX_RUNS),
+  };
+}
+
+/** The memory key of a run. */
+export function runKey(repo: { owner: string; repo: string }, runId: string): string {
+  return `${repo.owner}/${repo.repo}#${runId}`.toLowerCase();
+}

@@ -1,0 +1,90 @@
+import { renderReport } from '../report/render-report.ts';
+import type { RunReport } from '../report/report-model.ts';
+import type { RunState } from './derive-run-state.ts';
+import type { RepoRef } from './github-ledger.ts';
+import { findPullRequest, openOrUpdatePullRequest } from './open-pull-request.ts';
+import type { OrchestratorContext } from './orchestrator.ts';
+import { type OrchestratorMemory, runKey } from './orchestrator-memory.ts';
+import { publishCheckRun } from './publish-check-run.ts';
+import { upsertStatusComment } from './status-comment.ts';
+
+/** What {@link publishRunProgress} shows. */
+export interface RunProgress {
+  repo: RepoRef;
+  runId: string;
+  issueNumber: number;
+  title: string;
+  report: RunReport;
+  state: RunState;
+  /** The integration branch's head commit: where the check run goes. */
+  headSha: string;
+  /** Lines above the task table (who started the run, what it waits for). */
+  notes: string[];
+  /** Tasks were retried: the run finished before, so its pull request may exist. */
+  retried: boolean;
+  /** The run was created by this reconcile's caller just now: nothing of it is published yet. */
+  fresh: boolean;
+}
+
+/**
+ * Shows a run's progress on GitHub: the status comment (edits paced), and once every task is done the pull request
+ * (opened, or its body updated) and a completed check run on the integration branch's head. While tasks run again
+ * after the pull request exists (a `/cluster retry`), the check run on the new head says so. Work this process
+ * already published for the same ledger is not repeated.
+ */
+export async function publishRunProgress(
+  context: OrchestratorContext,
+  memory: OrchestratorMemory,
+  progress: RunProgress,
+): Promise<void> {
+  const { octokit } = context;
+  const { repo, report, state } = progress;
+  const key = runKey(repo, progress.runId);
+  const notes = [...progress.notes];
+  const known = memory.published.get(key) ?? {};
+  if (state.closed) notes.push('Its pull request was closed without merging; nothing more is published.');
+  else if (state.finished && !state.cancelled) {
+    const body = renderReport(report);
+    if (known.pull === undefined || known.pullBody !== body) {
+      const pull = await openOrUpdatePullRequest(octokit, repo, {
+        report,
+        title: `claude-cluster: ${progress.title}`,
+        draft: context.config.draft,
+      });
+      known.pull = pull.number;
+      known.pullBody = body;
+      // The check run goes on after the pull request: a pull request opened just now has none yet.
+      if (pull.opened) known.checkless = progress.headSha;
+    }
+  }
+  if (known.pull === undefined && !state.finished && !state.closed && progress.retried) {
+    // A cold process during a retry: the pull request opened at the first finish should show the new progress.
+    const pull = await findPullRequest(octokit, repo, report.integrationBranch);
+    if (pull?.state === 'open') known.pull = pull.number;
+  }
+  if (known.pull !== undefined && !state.closed) {
+    notes.push(`Pull request: #${known.pull}`);
+    const checkKey = `${progress.headSha} ${state.finished}`;
+    if (known.check !== checkKey && !state.cancelled) {
+      await publishCheckRun(octokit, repo, progress.headSha, report, {
+        finished: state.finished,
+        exists: known.checkless === progress.headSha ? false : undefined,
+      });
+      known.check = checkKey;
+    }
+  }
+  memory.published.set(key, known);
+  await upsertStatusComment(
+    {
+      octokit,
+      repo,
+      issueNumber: progress.issueNumber,
+      runId: progress.runId,
+      trustedAuthors: context.trustedAuthors,
+      known: memory.statusComments,
+    },
+    report,
+    notes,
+    { final: state.finished || state.cancelled, fresh: progress.fresh },
+  );
+}

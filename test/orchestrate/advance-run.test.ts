@@ -1,0 +1,229 @@
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { ConfigSchema } from '../../core/config/config-schema.ts';
+import {
+  formatLedgerMessage,
+  type LedgerEntryInput,
+  parseLedgerMessage,
+} from '../../core/integrate/ledger-format.ts';
+import type { LedgerRecord } from '../../core/integrate/read-ledger.ts';
+import { advanceRun } from '../../core/orchestrate/advance-run.ts';
+import { formatDispatchRecord, parseDispatchRecord } from '../../core/orchestrate/dispatch-record.ts';
+import type { OrchestratorContext } from '../../core/orchestrate/orchestrator.ts';
+import { assertValidPlan } from '../../core/plan/validate-plan.ts';
+import { API, testOctokit } from '../github/github-api.ts';
+
+const RUN = '7-0123abcd';
+const BRANCH = `cluster/${RUN}/integration`;
+const OTHER = 'f'.repeat(16);
+const config = ConfigSchema.parse({ max_parallel: 4 });
+const plan = assertValidPlan({
+  tasks: [
+    { id: 'db', title: 'DB', prompt: 'Add the schema.' },
+    { id: 'docs', title: 'Docs', prompt: 'Write the docs.' },
+    { id: 'api', title: 'API', prompt: 'Add the API.', depends_on: ['db'] },
+  ],
+});
+const startEntry: LedgerEntryInput = {
+  event: 'start',
+  run: RUN,
+  base: 'main',
+  baseCommit: 'b'.repeat(40),
+  title: 'T',
+};
+const startRecord: LedgerRecord = {
+  ...parseLedgerMessage(formatLedgerMessage('Start', startEntry))!,
+  ledgerCommit: 's'.repeat(40),
+};
+
+/** The ledger record of another orchestrator's dispatch of `db` and `docs` in workflow run 11. */
+const dbAndDocsDispatched: LedgerRecord = {
+  ...parseLedgerMessage(
+    formatLedgerMessage('Dispatch', {
+      event: 'dispatch',
+      run: RUN,
+      excerpt: formatDispatchRecord({
+        token: OTHER,
+        tasks: [
+          { id: 'db', attempt: 1 },
+          { id: 'docs', attempt: 1 },
+        ],
+        workflowRun: 11,
+      }),
+    }),
+  )!,
+  ledgerCommit: 'o'.repeat(40),
+};
+
+function context(): OrchestratorContext {
+  return { octokit: testOctokit(), owner: 'o', repo: 'r', config, defaultBranch: 'main', trustedAuthors: [] };
+}
+
+function input(
+  overrides: { ledger?: LedgerRecord[]; endedJob?: Parameters<typeof advanceRun>[0]['endedJob'] } = {},
+) {
+  return {
+    context: context(),
+    runId: RUN,
+    repo: { owner: 'o', repo: 'r' },
+    integrationBranch: BRANCH,
+    taskBranch: (id: string) => `cluster/${RUN}/tasks/${id}`,
+    issueNumber: 7,
+    base: 'main',
+    start: { source: 'block' as const, requestedBy: 'octocat', needsApproval: false },
+    plan,
+    config,
+    ledger: overrides.ledger ?? [startRecord],
+    tip: { sha: 's'.repeat(40), tree: 't'.repeat(40) },
+    ...(overrides.endedJob ? { endedJob: overrides.endedJob } : {}),
+  };
+}
+
+/** Answers `count` commit creations with shas `111…`, `222…`, recording their messages. */
+function recordCommits(messages: string[], count: number): void {
+  for (let n = 1; n <= count; n++) {
+    nock(API)
+      .post('/repos/o/r/git/commits', (body) => {
+        if (typeof body?.message === 'string') messages.push(body.message);
+        return true;
+      })
+      .reply(201, { sha: `${n}`.repeat(40) });
+  }
+}
+
+/** A commits-list item as `GET /repos/{o}/{r}/commits` answers it. */
+function listed(sha: string, message: string, parent: string) {
+  return { sha, commit: { message, tree: { sha: 't'.repeat(40) } }, parents: [{ sha: parent }] };
+}
+
+describe('advanceRun', () => {
+  describe('with ready tasks', () => {
+    it('dispatches them as one matrix carrying one token, then records that dispatch', async () => {
+      let sentTasks: { id: string; dispatch: string }[] = [];
+      let recorded = '';
+      const api = nock(API);
+      api
+        .post('/repos/o/r/actions/workflows/claude-cluster.yml/dispatches', (body) => {
+          sentTasks = JSON.parse(body?.inputs?.tasks ?? '[]');
+          return body?.return_run_details === true;
+        })
+        .reply(200, { workflow_run_id: 4242 });
+      api
+        .post('/repos/o/r/git/commits', (body) => {
+          recorded = body?.message ?? recorded;
+          return true;
+        })
+        .reply(201, { sha: 'd'.repeat(40) });
+      api
+        .patch(`/repos/o/r/git/refs/${encodeURIComponent(`heads/${BRANCH}`)}`, {
+          sha: 'd'.repeat(40),
+          force: false,
+        })
+        .reply(200, {});
+
+      const result = await advanceRun(input());
+
+      expect(sentTasks.map((task) => task.id)).toEqual(['db', 'docs']);
+      const token = sentTasks[0]!.dispatch;
+      expect(sentTasks[1]!.dispatch).toBe(token);
+      const entry = parseLedgerMessage(recorded);
+      expect(entry?.event === 'dispatch' && parseDispatchRecord(entry.excerpt)).toEqual({
+        token,
+        tasks: [
+          { id: 'db', attempt: 1 },
+          { id: 'docs', attempt: 1 },
+        ],
+        workflowRun: 4242,
+      });
+      expect(result.state.inFlight).toEqual(['db', 'docs']);
+      expect(result.tip.sha).toBe('d'.repeat(40));
+    });
+  });
+
+  describe('when another orchestrator recorded a dispatch of the same task first', () => {
+    it('re-reads the ledger and records only the tasks nobody owns yet, with its own token', async () => {
+      let sentToken = '';
+      const messages: string[] = [];
+      const api = nock(API);
+      api
+        .post('/repos/o/r/actions/workflows/claude-cluster.yml/dispatches', (body) => {
+          sentToken = JSON.parse(body?.inputs?.tasks ?? '[{}]')[0].dispatch ?? '';
+          return true;
+        })
+        .reply(200, { workflow_run_id: 4243 });
+      recordCommits(messages, 2);
+      const ref = `/repos/o/r/git/refs/${encodeURIComponent(`heads/${BRANCH}`)}`;
+      api.patch(ref).reply(422, { message: 'Update is not a fast forward' });
+      const theirs = formatLedgerMessage('Dispatch', {
+        event: 'dispatch',
+        run: RUN,
+        excerpt: formatDispatchRecord({ token: OTHER, tasks: [{ id: 'db', attempt: 1 }] }),
+      });
+      api
+        .get('/repos/o/r/commits')
+        .query(true)
+        .reply(200, [
+          listed('o'.repeat(40), theirs, 's'.repeat(40)),
+          listed('s'.repeat(40), formatLedgerMessage('Start', startEntry), 'b'.repeat(40)),
+        ]);
+      api.patch(ref).reply(200, {});
+
+      const result = await advanceRun(input());
+
+      const mine = parseLedgerMessage(messages[1]!);
+      expect(mine?.event === 'dispatch' && parseDispatchRecord(mine.excerpt)).toEqual({
+        token: sentToken,
+        tasks: [{ id: 'docs', attempt: 1 }],
+        workflowRun: 4243,
+      });
+      expect(result.state.tasks.get('db')?.dispatch?.token).toBe(OTHER);
+      expect(result.state.tasks.get('docs')?.dispatch?.token).toBe(sentToken);
+    });
+  });
+
+  describe('when a job ended without recording an outcome', () => {
+    it('records the task as failed and skips its dependents in one update, dispatching nothing new', async () => {
+      const messages: string[] = [];
+      const api = nock(API);
+      recordCommits(messages, 2);
+      api
+        .patch(`/repos/o/r/git/refs/${encodeURIComponent(`heads/${BRANCH}`)}`, {
+          sha: '2'.repeat(40),
+          force: false,
+        })
+        .reply(200, {});
+
+      const result = await advanceRun(
+        input({
+          ledger: [startRecord, dbAndDocsDispatched],
+          endedJob: {
+            taskId: 'db',
+            conclusion: 'cancelled',
+            workflowRunId: 11,
+            url: 'https://github.com/o/r/actions/runs/11/job/1',
+          },
+        }),
+      );
+
+      expect(messages.map((message) => message.split('\n')[0])).toEqual([
+        'Record task db as failed: DB',
+        'Record task api as skipped: API',
+      ]);
+      expect(result.state.tasks.get('db')?.entry?.reason).toContain(
+        'its job ended (cancelled) without recording an outcome',
+      );
+      expect(result.state.tasks.get('api')?.entry?.reason).toBe('depends on `db`, which failed');
+    });
+
+    it('ignores a job of a dispatch that does not own the task', async () => {
+      const result = await advanceRun(
+        input({
+          ledger: [startRecord, dbAndDocsDispatched],
+          endedJob: { taskId: 'db', conclusion: 'failure', workflowRunId: 99 },
+        }),
+      );
+
+      expect(result.state.tasks.get('db')?.state).toBe('running');
+    });
+  });
+});
