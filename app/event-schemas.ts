@@ -15,6 +15,8 @@ const RepositorySchema = z.object({
   full_name: z.string().min(1),
   owner: z.object({ login: z.string().min(1) }),
   default_branch: z.string().min(1),
+  /** The repository's web address (GitHub Enterprise Server has its own host), for links to workflow runs. */
+  html_url: z.string().optional(),
 });
 
 const IssueSchema = z.object({

@@ -17655,7 +17655,8 @@ function buildRunReport(ledger, context) {
       turns: entry?.turns,
       durationMs: entry?.durationMs,
       reason: entry?.reason,
-      summary: entry?.summary
+      summary: entry?.summary,
+      jobUrl: context.jobUrls?.get(task.id)
     };
   });
   const overlaps = [...touched.entries()].filter(([, byTasks]) => byTasks.length > 1).map(([file, byTasks]) => ({ file, tasks: byTasks })).sort((a, b) => a.file.localeCompare(b.file));

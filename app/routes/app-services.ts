@@ -59,6 +59,7 @@ export function handlerDeps(
     ...repoOf(input.repository),
     config: input.config,
     defaultBranch: input.repository.default_branch,
+    ...(input.repository.html_url ? { repoUrl: input.repository.html_url } : {}),
     // Run records are written by the App, or by the plan-mode workflow with its GITHUB_TOKEN.
     trustedAuthors: [...new Set([input.appLogin, DEFAULT_BOT_LOGIN])],
     log: input.log,

@@ -18,6 +18,8 @@ export interface OrchestratorContext {
   /** The repository's `.github/claude-cluster.yml`, validated. */
   config: Config;
   defaultBranch: string;
+  /** The repository's web address (`https://github.com/o/r`), for links to the task jobs' workflow runs. */
+  repoUrl?: string;
   /** Logins whose run record comments are trusted (the App's bot login and `github-actions[bot]`). */
   trustedAuthors: string[];
   log?: Logger;

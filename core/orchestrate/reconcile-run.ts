@@ -153,6 +153,8 @@ export async function reconcileRun(
     base,
     integrationBranch: branches.integration,
     taskBranch: branches.task,
+    liveStates: new Map([...state.tasks].map(([id, task]) => [id, task.state])),
+    jobUrls: jobUrls(context, state),
     footer: start.pullRequest === undefined ? `Closes #${issueNumber}` : `Requested in #${start.pullRequest}`,
   });
   await publishRunProgress(context, memory, {
@@ -167,6 +169,17 @@ export async function reconcileRun(
     retried: advanced.ledger.some((record) => record.event === 'retry'),
     fresh: signals.known !== undefined,
   });
+}
+
+/** The workflow run of each dispatched task, linked from the status table (https addresses only). */
+function jobUrls(context: OrchestratorContext, state: RunState): Map<string, string> {
+  const urls = new Map<string, string>();
+  if (!context.repoUrl?.startsWith('https://')) return urls;
+  for (const [id, task] of state.tasks) {
+    const run = task.dispatch?.workflowRun;
+    if (run !== undefined) urls.set(id, `${context.repoUrl}/actions/runs/${run}`);
+  }
+  return urls;
 }
 
 /** The lines above the status table: who started the run from what, and what it waits for. */

@@ -20,6 +20,8 @@ export interface ReportContext {
   taskBranch: (taskId: string) => string;
   /** Live states of tasks without a ledger entry (running, integrating); default pending. */
   liveStates?: ReadonlyMap<string, TaskState>;
+  /** Where each task's job can be watched (its workflow run), when known. */
+  jobUrls?: ReadonlyMap<string, string>;
   footer?: string;
 }
 
@@ -68,6 +70,7 @@ export function buildRunReport(ledger: LedgerRecord[], context: ReportContext): 
       durationMs: entry?.durationMs,
       reason: entry?.reason,
       summary: entry?.summary,
+      jobUrl: context.jobUrls?.get(task.id),
     };
   });
   const overlaps: OverlapWarning[] = [...touched.entries()]

@@ -55,6 +55,8 @@ describe('the App end to end against a fake GitHub', () => {
         .issueComments(REPO, issue.number)
         .find((comment) => comment.body.includes('claude-cluster:status'));
       expect(status?.body).toMatch(/integrated/);
+      // Each task row links the workflow run its job ran in.
+      expect(status?.body).toMatch(/\[log\]\(https:\/\/github\.com\/octo\/widgets\/actions\/runs\/\d+\)/);
       // Counted before the test's own request below.
       const calls = fake.apiCallCount();
       const octokit = new Octokit({ baseUrl: fake.url, auth: fake.installationToken() });
