@@ -65,6 +65,11 @@ describe('failure injection in the fake GitHub', () => {
     }
     expect(f.fake.apiCallCount()).toEqual({
       total: 3,
+      sequence: [
+        'GET /repos/{owner}/{repo}/issues/{issue_number}',
+        'GET /repos/{owner}/{repo}/issues/{issue_number}',
+        'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      ],
       byRoute: {
         'GET /repos/{owner}/{repo}/issues/{issue_number}': 2,
         'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': 1,

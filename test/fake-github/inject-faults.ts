@@ -11,6 +11,8 @@ export type FaultKind = 'status500' | 'dropConnection' | 'dropAfterApply';
  */
 export interface ApiCallCount {
   total: number;
+  /** Every request's route, in the order they came. */
+  sequence: string[];
   byRoute: Record<string, number>;
   byCaller: Record<string, { total: number; byRoute: Record<string, number> }>;
 }
@@ -20,6 +22,7 @@ export class FaultInjector {
   private counted = 0;
   private byRoute: Record<string, number> = {};
   private byCaller: ApiCallCount['byCaller'] = {};
+  private sequence: string[] = [];
   private readonly planned = new Map<number, FaultKind>();
   /** Every fault injected so far, as `METHOD path`. */
   readonly injected: { request: string; kind: FaultKind }[] = [];
@@ -34,6 +37,7 @@ export class FaultInjector {
   /** Counts one request and returns the fault to inject into it, if any. */
   count(route: string, request: string, caller = 'anonymous'): FaultKind | undefined {
     this.counted++;
+    this.sequence.push(route);
     this.byRoute[route] = (this.byRoute[route] ?? 0) + 1;
     const mine = this.byCaller[caller] ?? { total: 0, byRoute: {} };
     this.byCaller[caller] = mine;
@@ -50,6 +54,7 @@ export class FaultInjector {
   snapshot(): ApiCallCount {
     return {
       total: this.counted,
+      sequence: [...this.sequence],
       byRoute: { ...this.byRoute },
       byCaller: Object.fromEntries(
         Object.entries(this.byCaller).map(([caller, count]) => [
@@ -68,5 +73,6 @@ export class FaultInjector {
     this.counted = 0;
     this.byRoute = {};
     this.byCaller = {};
+    this.sequence = [];
   }
 }
