@@ -300,6 +300,31 @@ describe('the App end to end against a fake GitHub', () => {
         .map((line) => line.trim());
       expect(left).toEqual([pull.pull!.head.ref]);
     });
+
+    it('closed unmerged, opens no other pull request when every event is delivered again', async () => {
+      await setUp();
+      const issue = fake.createIssue(REPO, {
+        title: 'Tidy',
+        body: plan('  - { id: a, title: A, prompt: "@write a.txt = a" }\n'),
+      });
+      await fake.labelIssue(REPO, issue.number, 'cluster');
+      await fake.idle({ timeoutMs: 120_000 });
+      const pull = fake.state.pulls(REPO)[0]!;
+      await fake.closePullRequest(REPO, pull.number, { merge: false });
+      await fake.idle({ timeoutMs: 60_000 });
+      // A fresh App (a restart, another replica) remembers nothing of the run: only the ledger tells.
+      await app.close();
+      app = await startApp(fake);
+
+      for (const delivery of [...fake.deliveries]) await fake.redeliver(delivery.id);
+      await fake.idle({ timeoutMs: 120_000 });
+
+      expect(fake.state.pulls(REPO)).toHaveLength(1);
+      const status = fake.state
+        .issueComments(REPO, issue.number)
+        .find((comment) => comment.body.includes('claude-cluster:status'));
+      expect(status?.body).toContain('closed without merging');
+    });
   });
 
   describe('an issue whose planning fails', () => {
