@@ -17106,15 +17106,18 @@ function expiredTokens(ledger) {
   }
   return expired;
 }
+function taskAttempts(ledger) {
+  const attempts = /* @__PURE__ */ new Map();
+  for (const record of ledger)
+    if (record.event === "retry" && record.task)
+      attempts.set(record.task, (attempts.get(record.task) ?? 1) + 1);
+  return attempts;
+}
 function dispatchOwners(ledger) {
   const owners = /* @__PURE__ */ new Map();
-  const attempts = /* @__PURE__ */ new Map();
+  const attempts = taskAttempts(ledger);
   const expired = expiredTokens(ledger);
   for (const record of ledger) {
-    if (record.event === "retry" && record.task) {
-      attempts.set(record.task, (attempts.get(record.task) ?? 1) + 1);
-      owners.delete(record.task);
-    }
     if (record.event !== "dispatch") continue;
     const dispatch = parseDispatchRecord(record.excerpt);
     if (dispatch === void 0 || expired.has(dispatch.token)) continue;

@@ -5,7 +5,7 @@ import { topologicalOrder } from '../plan/plan-order.ts';
 import type { Plan } from '../plan/plan-schema.ts';
 import type { TaskState } from '../report/report-model.ts';
 import { pickTasksToStart } from '../schedule/schedule-tasks.ts';
-import { type DispatchRecord, dispatchOwners } from './dispatch-record.ts';
+import { type DispatchRecord, dispatchOwners, taskAttempts } from './dispatch-record.ts';
 
 /** One task as the ledger shows it. */
 export interface DerivedTask {
@@ -45,7 +45,7 @@ const STOPPED = new Set<TaskState>(['failed', 'conflicted', 'skipped']);
  * events agree.
  */
 export function deriveRunState(plan: Plan, ledger: LedgerRecord[], config: Config): RunState {
-  const attempts = new Map<string, number>();
+  const attempts = taskAttempts(ledger);
   const current = new Map<string, TaskEntry>();
   const owners = dispatchOwners(ledger);
   let cancelled = false;
@@ -55,10 +55,8 @@ export function deriveRunState(plan: Plan, ledger: LedgerRecord[], config: Confi
     if (record.event === 'cancel') cancelled = true;
     if (record.event === 'close') closed = true;
     if (record.event === 'approve') approved = true;
-    if (record.event === 'retry' && record.task) {
-      attempts.set(record.task, (attempts.get(record.task) ?? 1) + 1);
-      current.delete(record.task);
-    }
+    // A retry starts the task's next attempt: its earlier outcome no longer counts.
+    if (record.event === 'retry' && record.task) current.delete(record.task);
     if (record.event === 'task') current.set(record.task, record);
   }
 

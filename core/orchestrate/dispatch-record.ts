@@ -64,6 +64,15 @@ export function expiredTokens(ledger: readonly LedgerRecord[]): Set<string> {
   return expired;
 }
 
+/** Each retried task's current attempt: 1 plus its `retry` entries (tasks never retried are absent: attempt 1). */
+export function taskAttempts(ledger: readonly LedgerRecord[]): Map<string, number> {
+  const attempts = new Map<string, number>();
+  for (const record of ledger)
+    if (record.event === 'retry' && record.task)
+      attempts.set(record.task, (attempts.get(record.task) ?? 1) + 1);
+  return attempts;
+}
+
 /**
  * The dispatch that owns each task's latest attempt: the first `dispatch` entry (in ledger order) naming the task at
  * that attempt, unless a job of it expired it. A later entry for the same attempt lost the race and owns nothing;
@@ -71,13 +80,9 @@ export function expiredTokens(ledger: readonly LedgerRecord[]): Set<string> {
  */
 export function dispatchOwners(ledger: readonly LedgerRecord[]): Map<string, DispatchRecord> {
   const owners = new Map<string, DispatchRecord>();
-  const attempts = new Map<string, number>();
+  const attempts = taskAttempts(ledger);
   const expired = expiredTokens(ledger);
   for (const record of ledger) {
-    if (record.event === 'retry' && record.task) {
-      attempts.set(record.task, (attempts.get(record.task) ?? 1) + 1);
-      owners.delete(record.task);
-    }
     if (record.event !== 'dispatch') continue;
     const dispatch = parseDispatchRecord(record.excerpt);
     if (dispatch === undefined || expired.has(dispatch.token)) continue;
