@@ -11,7 +11,7 @@ export interface RunPlan {
   repo: FakeRepository;
   workflow: Workflow;
   context: ExpressionContext;
-  /** The `workflow_dispatch` event payload jobs read from `GITHUB_EVENT_PATH`. */
+  /** The payload of the event that started the run, which jobs read from `GITHUB_EVENT_PATH`. */
   event: object;
   headCommit: GitCommit | undefined;
   controller: AbortController;
@@ -53,7 +53,7 @@ function githubEnv(
     GITHUB_TRIGGERING_ACTOR: run.actor.login,
     GITHUB_WORKFLOW: run.workflowName,
     GITHUB_WORKFLOW_REF: `${repo.fullName}/${run.path}@refs/heads/${run.headBranch}`,
-    GITHUB_EVENT_NAME: 'workflow_dispatch',
+    GITHUB_EVENT_NAME: run.event,
   };
 }
 
