@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { EnvironmentError } from '../errors/errors.ts';
 import { PlanSchema } from '../plan/plan-schema.ts';
 import type { Agent, AgentRunInput, AgentRunResult } from './agent-contract.ts';
-import { checkClaudeCredentials } from './check-claude-credentials.ts';
+import { checkClaudeCredentials, checkClaudeLogin } from './check-claude-credentials.ts';
 import {
   assistantText,
   ClaudeAssistantSchema,
@@ -21,6 +21,7 @@ import {
   toAgentRunResult,
 } from './claude-result.ts';
 import { killProcessGroup } from './kill-process-group.ts';
+import { readClaudeAuthStatus } from './read-claude-auth-status.ts';
 
 /** How the Claude agent is configured (from `.github/claude-cluster.yml` and the entry point). */
 export interface ClaudeAgentOptions {
@@ -38,6 +39,12 @@ export interface ClaudeAgentOptions {
   pathToClaudeCodeExecutable?: string;
   /** Extra instructions appended to the system prompt after the cluster context. */
   appendSystemPrompt?: string;
+  /**
+   * How the preflight knows Claude Code can authenticate. `environment` (the default): a credential variable must be
+   * set, as the action sets one from its inputs. `claude-code`: a variable, or else Claude Code's own answer to
+   * `claude auth status`, which also knows `claude auth login`, the keychain and an `apiKeyHelper` (the CLI).
+   */
+  loginCheck?: 'environment' | 'claude-code';
   /** Further Claude Code CLI flags (`--flag value`, or `--flag` → null), e.g. from the action's `claude-args`. */
   extraArgs?: Record<string, string | null>;
 }
@@ -61,8 +68,12 @@ export function createClaudeAgent(options: ClaudeAgentOptions): Agent {
   return {
     name: 'claude-code',
     preflight: async () => {
-      checkClaudeCredentials(baseEnv);
-      await checkExecutable(options.pathToClaudeCodeExecutable ?? findBundledExecutable());
+      if (options.loginCheck !== 'claude-code') checkClaudeCredentials(baseEnv);
+      const executable = options.pathToClaudeCodeExecutable ?? findBundledExecutable();
+      await checkExecutable(executable);
+      if (options.loginCheck === 'claude-code') {
+        await checkClaudeLogin(baseEnv, () => readClaudeAuthStatus(executable, baseEnv));
+      }
     },
     run: (input) => runClaude(options, baseEnv, input),
   };
