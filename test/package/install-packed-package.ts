@@ -72,7 +72,8 @@ export function envWithNode(nodeBinary: string, extra: NodeJS.ProcessEnv = {}): 
   return { ...base, PATH: `${dirname(nodeBinary)}:${base.PATH ?? ''}` };
 }
 
-async function npm(args: string[], cwd: string): Promise<string> {
+/** Runs npm on the tests' Node in `cwd`; rejects with its stderr when it fails. */
+export async function npm(args: string[], cwd: string): Promise<string> {
   const result = await runCommand('npm', args, {
     cwd,
     env: envWithNode(process.execPath),
@@ -142,7 +143,7 @@ export async function nodeVersion(nodeBinary: string): Promise<string | undefine
 }
 
 /** The folder `name` of the cache, made by `create` into a fresh folder that is renamed into place when complete. */
-async function cached(name: string, create: (dir: string) => Promise<void>): Promise<string> {
+export async function cached(name: string, create: (dir: string) => Promise<void>): Promise<string> {
   const dir = join(CACHE_DIR, name);
   if (existsSync(dir)) return dir;
   const staging = `${dir}.partial-${process.pid}`;
@@ -158,6 +159,7 @@ async function cached(name: string, create: (dir: string) => Promise<void>): Pro
   return dir;
 }
 
-function hash(text: string): string {
+/** A short hex digest of `text`, for cache keys. */
+export function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
