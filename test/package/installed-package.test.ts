@@ -164,10 +164,18 @@ describe.each([
     expect(repo.git('show', `cluster/${runId}/integration:bye.txt`)).toBe('bye');
   });
 
-  // `claude-cluster init` lands on its own branch; until then the CLI has no such command and this is reported as
-  // skipped here (not silently: vitest lists it). Once merged, it runs.
-  const hasInit = readFileSync(join(PROJECT_ROOT, 'cli', 'main.ts'), 'utf8').includes(".command('init')");
-  it.skipIf(!hasInit)('sets up a repository with init', async () => {
+  it('checks a repository with doctor', async () => {
+    const result = await cli(node, ['doctor', '--repo', repo.dir, '--agent', AGENT_COMMAND]);
+    expect(result.stdout).toContain('✓ Node: Node ');
+    expect(result.stdout).toContain('✓ agent command:');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('sets up a repository with init', async (context) => {
+    const help = await cli(node, ['--help']);
+    // `claude-cluster init` lands on its own branch. Until it is merged the CLI has no such command, and this test
+    // says so by being reported as skipped (vitest lists it); once merged, it runs.
+    if (!/^\s+init\b/m.test(help.stdout)) context.skip('claude-cluster init lands separately');
     const fresh = createTempRepo();
     try {
       const result = await cli(node, ['init', '--repo', fresh.dir]);
