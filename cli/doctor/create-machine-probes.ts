@@ -8,13 +8,11 @@ import {
 import { checkCommandExecutable } from '../../core/agent/check-command-executable.ts';
 import { findBundledExecutable } from '../../core/agent/claude-agent.ts';
 import { readClaudeAuthStatus } from '../../core/agent/read-claude-auth-status.ts';
+import { ConfigSchema } from '../../core/config/config-schema.ts';
 import { CONFIG_PATH, loadConfigFile } from '../../core/config/load-config.ts';
 import { EnvironmentError } from '../../core/errors/errors.ts';
 import { runGit } from '../../core/git/run-git.ts';
 import type { DoctorProbes, RepositoryFacts } from './doctor-checks.ts';
-
-/** Where the App dispatches its jobs, as the templates and the configuration's default name it. */
-export const WORKFLOW_PATH = '.github/workflows/claude-cluster.yml';
 
 /** What the doctor looks at. */
 export interface MachineProbeOptions {
@@ -29,6 +27,9 @@ export interface MachineProbeOptions {
 export function createMachineProbes(options: MachineProbeOptions): DoctorProbes {
   const repoDir = resolve(options.repo);
   const { agent, env } = options;
+  const config = loadConfigFile(options.config ?? join(repoDir, CONFIG_PATH), options.config ?? CONFIG_PATH);
+  // Read once for two checks; its failure is reported by the configuration check.
+  config.catch(() => {});
   return {
     node: { version: process.versions.node, executable: process.execPath },
     gitVersion: async () => {
@@ -46,10 +47,17 @@ export function createMachineProbes(options: MachineProbeOptions): DoctorProbes 
     inspectRepository: () => inspectRepository(repoDir, options.base),
     configName: options.config ?? CONFIG_PATH,
     loadConfig: async () => {
-      await loadConfigFile(options.config ?? join(repoDir, CONFIG_PATH), options.config ?? CONFIG_PATH);
+      await config;
     },
-    workflowName: WORKFLOW_PATH,
-    readWorkflow: () => readFile(join(repoDir, WORKFLOW_PATH), 'utf8').catch(() => undefined),
+    readWorkflow: async () => {
+      // An invalid configuration is the configuration check's miss; the workflow is then looked for by its default name.
+      const name = await config.then(
+        (loaded) => loaded.workflow,
+        () => ConfigSchema.parse({}).workflow,
+      );
+      const path = `.github/workflows/${name}`;
+      return { path, text: await readFile(join(repoDir, path), 'utf8').catch(() => undefined) };
+    },
   };
 }
 

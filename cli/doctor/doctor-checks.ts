@@ -43,10 +43,8 @@ export interface DoctorProbes {
   configName: string;
   /** Resolves when the configuration is valid; throws an `InputError` or `EnvironmentError` naming the fix. */
   loadConfig(): Promise<void>;
-  /** Where the workflow is read from, as shown to the user. */
-  workflowName: string;
-  /** The workflow file's text; undefined when there is none. */
-  readWorkflow(): Promise<string | undefined>;
+  /** The workflow the App dispatches (the configuration's `workflow`): its path, and its text unless it is missing. */
+  readWorkflow(): Promise<{ path: string; text: string | undefined }>;
 }
 
 /** Runs every check in order and returns their results. */
@@ -57,7 +55,7 @@ export async function runDoctorChecks(probes: DoctorProbes): Promise<DoctorCheck
     await checkAgent(probes),
     checkRepository(await probes.inspectRepository()),
     await checkConfig(probes),
-    checkWorkflow(probes.workflowName, await probes.readWorkflow()),
+    await probes.readWorkflow().then(({ path, text }) => checkWorkflow(path, text)),
   ];
 }
 

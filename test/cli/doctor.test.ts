@@ -36,8 +36,7 @@ function healthyProbes(overrides: Partial<DoctorProbes> = {}): DoctorProbes {
     }),
     configName: '.github/claude-cluster.yml',
     loadConfig: async () => {},
-    workflowName: WORKFLOW,
-    readWorkflow: async () => workflowUsing('acme/claude-cluster@3f1c2a9'),
+    readWorkflow: async () => ({ path: WORKFLOW, text: workflowUsing('acme/claude-cluster@3f1c2a9') }),
     ...overrides,
   };
 }
@@ -100,7 +99,9 @@ describe('claude-cluster doctor', () => {
   });
 
   it('passes without a workflow, which only GitHub use needs, and says so', async () => {
-    const result = await doctor(healthyProbes({ readWorkflow: async () => undefined }));
+    const result = await doctor(
+      healthyProbes({ readWorkflow: async () => ({ path: WORKFLOW, text: undefined }) }),
+    );
 
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(`- GitHub workflow: no ${WORKFLOW}: needed only to run on GitHub`);
@@ -248,6 +249,24 @@ describe('claude-cluster doctor on a real repository', () => {
     expect(helper.stdout).toContain('✓ Claude Code: installed; logged in (api_key_helper)');
     expect(helper.exitCode).toBe(0);
     rmSync(home, { recursive: true, force: true });
+  });
+
+  it('looks for the workflow the configuration names', async () => {
+    mkdirSync(join(repo.dir, '.github', 'workflows'), { recursive: true });
+    writeFileSync(join(repo.dir, '.github', 'claude-cluster.yml'), 'workflow: cluster-jobs.yml\n');
+    writeFileSync(
+      join(repo.dir, '.github', 'workflows', 'cluster-jobs.yml'),
+      workflowUsing('acme/claude-cluster@v1'),
+    );
+    repo.git('add', '-A');
+    repo.git('commit', '--quiet', '-m', 'configure');
+
+    const result = await runCli(['doctor', '--repo', repo.dir, '--agent', stubAgentCommand()]);
+
+    expect(result.stdout).toContain(
+      '✓ GitHub workflow: .github/workflows/cluster-jobs.yml uses acme/claude-cluster@v1',
+    );
+    expect(result.exitCode).toBe(0);
   });
 
   it('fails an --agent command that cannot be found', async () => {
