@@ -10127,7 +10127,7 @@ async function createActionAgent(context) {
     // npm's install scripts see the scrubbed environment, never the tokens.
     env: buildAgentEnvironment(context.env, { credential: {}, secrets, agentKind: "command" })
   });
-  const { createClaudeAgent } = await import("./chunks/claude-agent-RPMOWZBS.js");
+  const { createClaudeAgent } = await import("./chunks/claude-agent-SYAMQ6JC.js");
   return createClaudeAgent({
     model: config.model,
     maxTurns: config.max_turns,

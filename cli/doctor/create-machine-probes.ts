@@ -1,16 +1,9 @@
-import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  CLAUDE_NOT_LOGGED_IN_MESSAGE,
-  hasClaudeCredentials,
-} from '../../core/agent/check-claude-credentials.ts';
 import { checkCommandExecutable } from '../../core/agent/check-command-executable.ts';
-import { findBundledExecutable } from '../../core/agent/claude-agent.ts';
-import { readClaudeAuthStatus } from '../../core/agent/read-claude-auth-status.ts';
+import { checkClaudeCodeReady } from '../../core/agent/claude-agent.ts';
 import { ConfigSchema } from '../../core/config/config-schema.ts';
 import { CONFIG_PATH, loadConfigFile } from '../../core/config/load-config.ts';
-import { EnvironmentError } from '../../core/errors/errors.ts';
 import { runGit } from '../../core/git/run-git.ts';
 import type { DoctorProbes, RepositoryFacts } from './doctor-checks.ts';
 
@@ -42,7 +35,7 @@ export function createMachineProbes(options: MachineProbeOptions): DoctorProbes 
         await checkCommandExecutable(agent, env);
         return `\`${agent}\` can be run`;
       }
-      return checkClaudeCode(env);
+      return `installed; ${await checkClaudeCodeReady(env, 'claude-code')}`;
     },
     inspectRepository: () => inspectRepository(repoDir, options.base),
     configName: options.config ?? CONFIG_PATH,
@@ -59,22 +52,6 @@ export function createMachineProbes(options: MachineProbeOptions): DoctorProbes 
       return { path, text: await readFile(join(repoDir, path), 'utf8').catch(() => undefined) };
     },
   };
-}
-
-/** The Claude Code a run would start is installed, and it can authenticate. */
-async function checkClaudeCode(env: NodeJS.ProcessEnv): Promise<string> {
-  const executable = findBundledExecutable();
-  try {
-    await access(executable, constants.X_OK);
-  } catch {
-    throw new EnvironmentError(
-      `the Claude Code executable ${executable} is missing or not executable; reinstall claude-cluster`,
-    );
-  }
-  if (hasClaudeCredentials(env)) return 'installed; credentials from the environment';
-  const status = await readClaudeAuthStatus(executable, env);
-  if (!status.loggedIn) throw new EnvironmentError(CLAUDE_NOT_LOGGED_IN_MESSAGE);
-  return `installed; logged in (${status.authMethod})`;
 }
 
 async function inspectRepository(repoDir: string, base: string | undefined): Promise<RepositoryFacts> {

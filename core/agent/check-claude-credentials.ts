@@ -33,17 +33,19 @@ export function checkClaudeCredentials(env: NodeJS.ProcessEnv): void {
 }
 
 /**
- * Throws an `EnvironmentError` with every way to log in when Claude Code cannot authenticate. A credential variable
- * in `env` is enough (checked first, without starting anything); otherwise `askClaudeCode` asks Claude Code itself
- * (`claude auth status`), which also knows `claude auth login`, the keychain and an `apiKeyHelper`.
+ * Throws an `EnvironmentError` with every way to log in when Claude Code cannot authenticate, and otherwise says how
+ * it does. A credential variable in `env` is enough (checked first, without starting anything); otherwise
+ * `askClaudeCode` asks Claude Code itself (`claude auth status`), which also knows `claude auth login`, the keychain
+ * and an `apiKeyHelper`.
  */
 export async function checkClaudeLogin(
   env: NodeJS.ProcessEnv,
   askClaudeCode: () => Promise<ClaudeAuthStatus>,
-): Promise<void> {
-  if (hasClaudeCredentials(env)) return;
+): Promise<string> {
+  if (hasClaudeCredentials(env)) return 'credentials from the environment';
   const status = await askClaudeCode();
   if (!status.loggedIn) throw new EnvironmentError(CLAUDE_NOT_LOGGED_IN_MESSAGE);
+  return `logged in (${status.authMethod})`;
 }
 
 /** True when `env` holds any credential Claude Code can use (presence only). */

@@ -68,15 +68,30 @@ export function createClaudeAgent(options: ClaudeAgentOptions): Agent {
   return {
     name: 'claude-code',
     preflight: async () => {
-      if (options.loginCheck !== 'claude-code') checkClaudeCredentials(baseEnv);
-      const executable = options.pathToClaudeCodeExecutable ?? findBundledExecutable();
-      await checkExecutable(executable);
-      if (options.loginCheck === 'claude-code') {
-        await checkClaudeLogin(baseEnv, () => readClaudeAuthStatus(executable, baseEnv));
-      }
+      await checkClaudeCodeReady(
+        baseEnv,
+        options.loginCheck ?? 'environment',
+        options.pathToClaudeCodeExecutable,
+      );
     },
     run: (input) => runClaude(options, baseEnv, input),
   };
+}
+
+/**
+ * Checks that Claude Code can start and authenticate, before any task: with `loginCheck: 'environment'` a credential
+ * variable must be set; with `claude-code` Claude Code is asked when none is. `executable` defaults to the one the SDK
+ * brings. Resolves to how it authenticates; throws an `EnvironmentError` naming the fix.
+ */
+export async function checkClaudeCodeReady(
+  env: NodeJS.ProcessEnv,
+  loginCheck: 'environment' | 'claude-code',
+  executable?: string,
+): Promise<string> {
+  if (loginCheck === 'environment') checkClaudeCredentials(env);
+  const path = executable ?? findBundledExecutable();
+  await checkExecutable(path);
+  return checkClaudeLogin(env, () => readClaudeAuthStatus(path, env));
 }
 
 /**

@@ -38,15 +38,19 @@ const neverAsked = async () => {
 
 describe('checkClaudeLogin', () => {
   it('accepts a credential variable without asking Claude Code', async () => {
-    await expect(checkClaudeLogin({ ANTHROPIC_API_KEY: 'sk-ant-x' }, neverAsked)).resolves.toBeUndefined();
-    await expect(checkClaudeLogin({ CLAUDE_CODE_USE_VERTEX: '1' }, neverAsked)).resolves.toBeUndefined();
+    await expect(checkClaudeLogin({ ANTHROPIC_API_KEY: 'sk-ant-x' }, neverAsked)).resolves.toBe(
+      'credentials from the environment',
+    );
+    await expect(checkClaudeLogin({ CLAUDE_CODE_USE_VERTEX: '1' }, neverAsked)).resolves.toBe(
+      'credentials from the environment',
+    );
   });
 
-  it('accepts a user Claude Code says is logged in, whatever the method', async () => {
+  it('accepts a user Claude Code says is logged in, whatever the method, and says how', async () => {
     for (const authMethod of ['claude.ai', 'api_key_helper', 'oauth_token']) {
-      await expect(
-        checkClaudeLogin({}, async () => ({ loggedIn: true, authMethod })),
-      ).resolves.toBeUndefined();
+      await expect(checkClaudeLogin({}, async () => ({ loggedIn: true, authMethod }))).resolves.toBe(
+        `logged in (${authMethod})`,
+      );
     }
   });
 

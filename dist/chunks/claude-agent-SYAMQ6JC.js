@@ -29897,9 +29897,10 @@ function checkClaudeCredentials(env) {
   if (!hasClaudeCredentials(env)) throw new EnvironmentError(MISSING_CLAUDE_CREDENTIALS_MESSAGE);
 }
 async function checkClaudeLogin(env, askClaudeCode) {
-  if (hasClaudeCredentials(env)) return;
+  if (hasClaudeCredentials(env)) return "credentials from the environment";
   const status = await askClaudeCode();
   if (!status.loggedIn) throw new EnvironmentError(CLAUDE_NOT_LOGGED_IN_MESSAGE);
+  return `logged in (${status.authMethod})`;
 }
 function hasClaudeCredentials(env) {
   const hasToken = TOKEN_VARIABLES.some((name) => (env[name] ?? "").trim() !== "");
@@ -30073,15 +30074,20 @@ function createClaudeAgent(options) {
   return {
     name: "claude-code",
     preflight: async () => {
-      if (options.loginCheck !== "claude-code") checkClaudeCredentials(baseEnv);
-      const executable = options.pathToClaudeCodeExecutable ?? findBundledExecutable();
-      await checkExecutable(executable);
-      if (options.loginCheck === "claude-code") {
-        await checkClaudeLogin(baseEnv, () => readClaudeAuthStatus(executable, baseEnv));
-      }
+      await checkClaudeCodeReady(
+        baseEnv,
+        options.loginCheck ?? "environment",
+        options.pathToClaudeCodeExecutable
+      );
     },
     run: (input) => runClaude(options, baseEnv, input)
   };
+}
+async function checkClaudeCodeReady(env, loginCheck, executable) {
+  if (loginCheck === "environment") checkClaudeCredentials(env);
+  const path = executable ?? findBundledExecutable();
+  await checkExecutable(path);
+  return checkClaudeLogin(env, () => readClaudeAuthStatus(path, env));
 }
 function findBundledExecutable() {
   const require2 = createRequire(import.meta.url);
@@ -30245,6 +30251,7 @@ function unique(values) {
   return [...new Set(values)];
 }
 export {
+  checkClaudeCodeReady,
   createClaudeAgent,
   findBundledExecutable
 };
