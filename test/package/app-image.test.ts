@@ -205,6 +205,21 @@ describe('the App as the Dockerfile builds it', () => {
     expect(await response.text()).toBe('PONG');
   });
 
+  it('passes the image’s HEALTHCHECK', async () => {
+    const [healthcheck] = inStage(finalStage, 'HEALTHCHECK');
+    const argv = JSON.parse(
+      healthcheck?.args.slice(healthcheck.args.indexOf('CMD ') + 4) ?? '[]',
+    ) as string[];
+    expect(argv[0]).toBe('node');
+
+    const result = await runCommand(process.execPath, argv.slice(1), {
+      cwd: work,
+      env: cleanEnv({ PORT: new URL(baseUrl).port }),
+    });
+
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+  });
+
   it('accepts a signed webhook delivery', async () => {
     const response = await deliver('ping', PING);
 
