@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-import { cancelOnSignals } from './cancel-on-signals.ts';
-// The executable: wiring only. Behaviour lives in main.ts and the engine.
-import { main } from './main.ts';
+// The executable. It checks the Node version before importing anything that might not load on an old Node, so an
+// unsupported Node is refused before the run touches a repository. Keep this file to syntax every Node parses.
+import { nodeVersionProblem } from './check-node-version.ts';
 
-const signal = cancelOnSignals(process.stderr);
-process.exitCode = await main(process.argv.slice(2), {
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  signal,
-});
+const problem = nodeVersionProblem(process.versions.node, process.execPath);
+if (problem === undefined) {
+  import('./run-cli.ts').then((cli) => cli.runCli());
+} else {
+  process.stderr.write(`${problem}\n`);
+  process.exitCode = 2;
+}

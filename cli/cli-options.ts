@@ -52,6 +52,18 @@ export const ValidateOptionsSchema = z.object({
   repo: z.string().default('.'),
 });
 
+/** `claude-cluster doctor` options, validated. */
+export const DoctorOptionsSchema = z.object({
+  repo: z.string().default('.'),
+  base: z.string().min(1).optional(),
+  agent: z
+    .string()
+    .min(1, { message: '--agent takes a command, e.g. --agent "my-agent --headless"' })
+    .optional(),
+  config: z.string().optional(),
+  json: z.boolean().default(false),
+});
+
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 export type PlanOptions = z.infer<typeof PlanOptionsSchema>;
 export type ValidateOptions = z.infer<typeof ValidateOptionsSchema>;

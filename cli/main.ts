@@ -1,9 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CliIo } from './cli-io.ts';
+import { doctorCommand } from './commands/doctor-command.ts';
 import { planCommand } from './commands/plan-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
 import { describeCliError } from './describe-cli-error.ts';
+import { readPackageVersion } from './read-package-version.ts';
 
 /**
  * Runs the `claude-cluster` command line with `argv` (without `node` and the script) and returns the exit code.
@@ -15,6 +17,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .description(
       'Turn one issue into a team of agents: dependency-aware subtasks, one integration branch, one PR body.',
     )
+    .version(readPackageVersion(), '-V, --version', 'print the version of claude-cluster')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -61,6 +64,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--repo <dir>', 'the git repository', '.')
     .action(async (options: Record<string, unknown>) => {
       exitCode = await validateCommand(options, io);
+    });
+
+  program
+    .command('doctor')
+    .description(
+      'check what a first run needs (Node, git, the agent, the repository, configuration, workflow)',
+    )
+    .option('--repo <dir>', 'the git repository', '.')
+    .option('--base <branch>', 'branch runs start from (default: the current branch)')
+    .option('--agent <command>', 'check this agent command instead of Claude Code')
+    .option('--config <file>', 'configuration file (default: .github/claude-cluster.yml of the repo)')
+    .option('--json', 'print the checks as JSON')
+    .action(async (options: Record<string, unknown>) => {
+      exitCode = await doctorCommand(options, io);
     });
 
   try {

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { EnvironmentError } from '../errors/errors.ts';
 import { PlanSchema } from '../plan/plan-schema.ts';
 import type { Agent, AgentRunInput, AgentRunResult } from './agent-contract.ts';
-import { checkClaudeCredentials } from './check-claude-credentials.ts';
+import { checkClaudeCredentials, checkClaudeLogin } from './check-claude-credentials.ts';
 import {
   assistantText,
   ClaudeAssistantSchema,
@@ -21,6 +21,7 @@ import {
   toAgentRunResult,
 } from './claude-result.ts';
 import { killProcessGroup } from './kill-process-group.ts';
+import { readClaudeAuthStatus } from './read-claude-auth-status.ts';
 
 /** How the Claude agent is configured (from `.github/claude-cluster.yml` and the entry point). */
 export interface ClaudeAgentOptions {
@@ -38,6 +39,12 @@ export interface ClaudeAgentOptions {
   pathToClaudeCodeExecutable?: string;
   /** Extra instructions appended to the system prompt after the cluster context. */
   appendSystemPrompt?: string;
+  /**
+   * How the preflight knows Claude Code can authenticate. `environment` (the default): a credential variable must be
+   * set, as the action sets one from its inputs. `claude-code`: a variable, or else Claude Code's own answer to
+   * `claude auth status`, which also knows `claude auth login`, the keychain and an `apiKeyHelper` (the CLI).
+   */
+  loginCheck?: 'environment' | 'claude-code';
   /** Further Claude Code CLI flags (`--flag value`, or `--flag` → null), e.g. from the action's `claude-args`. */
   extraArgs?: Record<string, string | null>;
 }
@@ -61,11 +68,30 @@ export function createClaudeAgent(options: ClaudeAgentOptions): Agent {
   return {
     name: 'claude-code',
     preflight: async () => {
-      checkClaudeCredentials(baseEnv);
-      await checkExecutable(options.pathToClaudeCodeExecutable ?? findBundledExecutable());
+      await checkClaudeCodeReady(
+        baseEnv,
+        options.loginCheck ?? 'environment',
+        options.pathToClaudeCodeExecutable,
+      );
     },
     run: (input) => runClaude(options, baseEnv, input),
   };
+}
+
+/**
+ * Checks that Claude Code can start and authenticate, before any task: with `loginCheck: 'environment'` a credential
+ * variable must be set; with `claude-code` Claude Code is asked when none is. `executable` defaults to the one the SDK
+ * brings. Resolves to how it authenticates; throws an `EnvironmentError` naming the fix.
+ */
+export async function checkClaudeCodeReady(
+  env: NodeJS.ProcessEnv,
+  loginCheck: 'environment' | 'claude-code',
+  executable?: string,
+): Promise<string> {
+  if (loginCheck === 'environment') checkClaudeCredentials(env);
+  const path = executable ?? findBundledExecutable();
+  await checkExecutable(path);
+  return checkClaudeLogin(env, () => readClaudeAuthStatus(path, env));
 }
 
 /**

@@ -3,7 +3,7 @@ import { runGit } from '../git/run-git.ts';
 import type { RunBranches } from '../integrate/branch-names.ts';
 
 /** Oldest git with `merge-tree --write-tree`, which integration relies on. */
-const MIN_GIT = [2, 38] as const;
+export const MIN_GIT = [2, 38] as const;
 
 /** What the checks found out about the repository. */
 export interface RepoFacts {

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTempRepo, stubAgentCommand, type TempRepo } from '../helpers/temp-repo.ts';
@@ -143,7 +144,14 @@ describe('claude-cluster run', () => {
       expect(branches()).toBe('');
     });
 
-    it('stops before any task when Claude Code has no credentials, naming the variables', async () => {
+    it('stops before any task when Claude Code is not logged in, naming the ways to log in', async () => {
+      // Claude Code is asked with an empty home, so a login on this machine cannot make the test pass.
+      const home = mkdtempSync(join(tmpdir(), 'cluster-empty-home-'));
+      vi.stubEnv('HOME', home);
+      vi.stubEnv('CLAUDE_CONFIG_DIR', undefined);
+      vi.stubEnv('CLAUDE_CODE_MAX_RETRIES', '0');
+      vi.stubEnv('DISABLE_TELEMETRY', '1');
+      vi.stubEnv('CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC', '1');
       for (const name of [
         'ANTHROPIC_API_KEY',
         'CLAUDE_CODE_OAUTH_TOKEN',
@@ -156,9 +164,11 @@ describe('claude-cluster run', () => {
       writeIssue(planIssue('  - { id: a, title: A, prompt: "@write a = a" }\n'));
       const result = await runCli(['run', '--issue', issueFile, '--repo', repo.dir]);
       expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('Claude Code is not logged in: run `claude auth login`');
       expect(result.stderr).toContain('ANTHROPIC_API_KEY');
       expect(result.stderr).toContain('--agent');
       expect(branches()).toBe('');
+      rmSync(home, { recursive: true, force: true });
     });
   });
 

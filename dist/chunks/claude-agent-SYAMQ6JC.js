@@ -5,7 +5,7 @@ import {
   PlanSchema,
   external_exports,
   killProcessGroup
-} from "./chunk-3QIC7FHK.js";
+} from "./chunk-3MHYKO6U.js";
 import "./chunk-XTAA6DDR.js";
 
 // core/agent/claude-agent.ts
@@ -14,7 +14,7 @@ import { constants as constants2 } from "node:fs";
 import { access } from "node:fs/promises";
 import { createRequire } from "node:module";
 
-// node_modules/@anthropic-ai/claude-agent-sdk/sdk.mjs
+// ../../main/node_modules/@anthropic-ai/claude-agent-sdk/sdk.mjs
 import { createRequire as aee } from "node:module";
 import { createHash as zI, randomBytes as dee, randomUUID as Ws } from "crypto";
 import { basename as tL, dirname as Pb, join as bee } from "path";
@@ -29890,9 +29890,17 @@ $e();
 // core/agent/check-claude-credentials.ts
 var TOKEN_VARIABLES = ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_AUTH_TOKEN"];
 var PROVIDER_SWITCHES = ["CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX"];
-var MISSING_CLAUDE_CREDENTIALS_MESSAGE = 'Claude Code has no credentials: set ANTHROPIC_API_KEY (an Anthropic API key), CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`), ANTHROPIC_AUTH_TOKEN (a bearer token for an LLM gateway), CLAUDE_CODE_USE_BEDROCK=1 (Amazon Bedrock) or CLAUDE_CODE_USE_VERTEX=1 (Google Vertex AI); or pass --agent "<command>" to run another agent instead of Claude Code.';
+var CREDENTIAL_VARIABLES_TEXT = "ANTHROPIC_API_KEY (an Anthropic API key), CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`), ANTHROPIC_AUTH_TOKEN (a bearer token for an LLM gateway), CLAUDE_CODE_USE_BEDROCK=1 (Amazon Bedrock) or CLAUDE_CODE_USE_VERTEX=1 (Google Vertex AI)";
+var MISSING_CLAUDE_CREDENTIALS_MESSAGE = `Claude Code has no credentials: set ${CREDENTIAL_VARIABLES_TEXT}; or pass --agent "<command>" to run another agent instead of Claude Code.`;
+var CLAUDE_NOT_LOGGED_IN_MESSAGE = `Claude Code is not logged in: run \`claude auth login\` to sign in with your Claude subscription or Anthropic Console account (Claude Code: \`npm install -g @anthropic-ai/claude-code\`), set an \`apiKeyHelper\` in ~/.claude/settings.json, or set ${CREDENTIAL_VARIABLES_TEXT}; or pass --agent "<command>" to run another agent instead of Claude Code.`;
 function checkClaudeCredentials(env) {
   if (!hasClaudeCredentials(env)) throw new EnvironmentError(MISSING_CLAUDE_CREDENTIALS_MESSAGE);
+}
+async function checkClaudeLogin(env, askClaudeCode) {
+  if (hasClaudeCredentials(env)) return "credentials from the environment";
+  const status = await askClaudeCode();
+  if (!status.loggedIn) throw new EnvironmentError(CLAUDE_NOT_LOGGED_IN_MESSAGE);
+  return `logged in (${status.authMethod})`;
 }
 function hasClaudeCredentials(env) {
   const hasToken = TOKEN_VARIABLES.some((name) => (env[name] ?? "").trim() !== "");
@@ -30018,6 +30026,41 @@ function firstLine(text) {
   return text.split("\n").map((line) => line.trim()).find((line) => line !== "") ?? "";
 }
 
+// core/agent/read-claude-auth-status.ts
+import { execFile } from "node:child_process";
+var ClaudeAuthStatusSchema = external_exports.looseObject({
+  loggedIn: external_exports.boolean(),
+  /** `none`, `api_key`, `api_key_helper`, `oauth_token`, `claude.ai`, `third_party`, … */
+  authMethod: external_exports.string(),
+  /** `firstParty`, `bedrock`, `vertex`, … */
+  apiProvider: external_exports.string().optional()
+});
+var AUTH_STATUS_TIMEOUT_MS = 3e4;
+var QUOTE_LIMIT = 300;
+async function readClaudeAuthStatus(executable, env, timeoutMs = AUTH_STATUS_TIMEOUT_MS) {
+  const { stdout, stderr, error } = await new Promise((resolve2) => {
+    execFile(
+      executable,
+      ["auth", "status", "--json"],
+      { env, timeout: timeoutMs, killSignal: "SIGKILL", windowsHide: true, maxBuffer: 1024 * 1024 },
+      (failure, out, err) => resolve2({ stdout: String(out), stderr: String(err), error: failure })
+    );
+  });
+  const parsed = ClaudeAuthStatusSchema.safeParse(parseJson(stdout));
+  if (parsed.success) return parsed.data;
+  const printed = (stdout.trim() || stderr.trim() || error?.message || "nothing").slice(0, QUOTE_LIMIT);
+  throw new EnvironmentError(
+    `could not ask Claude Code whether it is logged in: \`${executable} auth status --json\` answered ${JSON.stringify(printed)}; check that this Claude Code runs (\`claude --version\`), or reinstall claude-cluster`
+  );
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+
 // core/agent/claude-agent.ts
 var { $schema: _dialect, ...PLAN_JSON_SCHEMA } = external_exports.toJSONSchema(PlanSchema, {
   io: "input",
@@ -30031,11 +30074,20 @@ function createClaudeAgent(options) {
   return {
     name: "claude-code",
     preflight: async () => {
-      checkClaudeCredentials(baseEnv);
-      await checkExecutable(options.pathToClaudeCodeExecutable ?? findBundledExecutable());
+      await checkClaudeCodeReady(
+        baseEnv,
+        options.loginCheck ?? "environment",
+        options.pathToClaudeCodeExecutable
+      );
     },
     run: (input) => runClaude(options, baseEnv, input)
   };
+}
+async function checkClaudeCodeReady(env, loginCheck, executable) {
+  if (loginCheck === "environment") checkClaudeCredentials(env);
+  const path = executable ?? findBundledExecutable();
+  await checkExecutable(path);
+  return checkClaudeLogin(env, () => readClaudeAuthStatus(path, env));
 }
 function findBundledExecutable() {
   const require2 = createRequire(import.meta.url);
@@ -30199,6 +30251,7 @@ function unique(values) {
   return [...new Set(values)];
 }
 export {
+  checkClaudeCodeReady,
   createClaudeAgent,
   findBundledExecutable
 };
