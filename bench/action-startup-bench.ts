@@ -19,7 +19,7 @@ export interface ActionStartupBenchResult {
  * config loading and the engine's git preparation.
  */
 export async function runActionStartupBench(
-  options: { runs?: number } = {},
+  options: { runs?: number; bundle?: string } = {},
 ): Promise<ActionStartupBenchResult> {
   const { runs = 7 } = options;
   const remote = createTempRemote();
@@ -30,6 +30,7 @@ export async function runActionStartupBench(
       const mark = join(marks, `started-${run}`);
       const spawnedAt = Date.now();
       await runBundledAction({
+        bundle: options.bundle,
         workspace: remote.clone(),
         event: dispatchEvent(),
         inputs: {
