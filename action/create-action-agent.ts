@@ -50,6 +50,10 @@ export async function createActionAgent(context: ActionAgentContext): Promise<Ag
     // npm's install scripts see the scrubbed environment, never the tokens.
     env: buildAgentEnvironment(context.env, { credential: {}, secrets, agentKind: 'command' }),
   });
+  // Started now, awaited at the agent's first run: parsing the SDK overlaps the engine's git preparation.
+  const sdk = importAgentSdk(installed.agentSdkEntry);
+  // A failure surfaces where the promise is awaited; until then it must not count as unhandled.
+  sdk.catch(() => {});
   // Loaded on demand: command agents never need it.
   const { createClaudeAgent } = await import('../core/agent/claude-agent.ts');
   return createClaudeAgent({
@@ -59,7 +63,7 @@ export async function createActionAgent(context: ActionAgentContext): Promise<Ag
     budgetUsd: config.budget.per_task_usd,
     env,
     pathToClaudeCodeExecutable: installed.executable,
-    loadSdk: () => importAgentSdk(installed.agentSdkEntry),
+    loadSdk: () => sdk,
     extraArgs,
   });
 }

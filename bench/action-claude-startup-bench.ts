@@ -1,36 +1,30 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PINNED_CLAUDE_CODE_VERSION } from '../action/action-inputs.ts';
 import { provideClaudeInstall } from '../test/action/provide-claude-install.ts';
 import { dispatchEvent, runBundledAction } from '../test/action/run-bundled-action.ts';
 import { createTempRemote } from '../test/helpers/temp-remote.ts';
-
-/** Time from the start of the bundle's process to the launch of Claude Code, in task mode with a warm tool cache. */
-export interface ActionClaudeStartupBenchResult {
-  runs: number;
-  medianSeconds: number;
-  maxSeconds: number;
-  target: { maxSeconds: number; met: boolean };
-}
+import type { ActionStartupBenchResult } from './action-startup-bench.ts';
+import { launchMarkCommand, readLaunchMark, summarize } from './read-launch-mark.ts';
 
 /**
- * Runs the committed bundle in task mode `runs` times with the default agent and a runner tool cache that already
- * holds the pinned Claude Code CLI and agent SDK (linked from node_modules). The install's `claude` answers
- * `--version` with the real CLI and records the moment the SDK launches it for the task, then exits. Includes Node's
- * start, the bundle's load, the install check (`claude --version`), loading the agent SDK from the install folder
- * and the engine's git preparation.
+ * Runs the committed bundle (or `bundle`) in task mode `runs` times with the default agent and a runner tool cache
+ * that already holds the pinned Claude Code CLI and agent SDK (linked from node_modules). The install's `claude`
+ * answers `--version` with the real CLI and records the moment the SDK launches it for the task, then exits. Includes
+ * Node's start, the bundle's load, the install check (`claude --version`), loading the agent SDK from the install
+ * folder and the engine's git preparation.
  */
 export async function runActionClaudeStartupBench(
   options: { runs?: number; bundle?: string } = {},
-): Promise<ActionClaudeStartupBenchResult> {
+): Promise<ActionStartupBenchResult> {
   const { runs = 7 } = options;
   const remote = createTempRemote();
   const toolCache = mkdtempSync(join(tmpdir(), 'cluster-bench-claude-'));
-  const marks = join(toolCache, 'launched');
+  const mark = join(toolCache, 'launched');
   try {
     const installDir = provideClaudeInstall(toolCache);
-    // The bundle before the SDK moved out of it looked for the CLI in <toolDir>/<version>.
+    // Bundles from before the SDK moved out of dist/ look for the CLI in <toolDir>/<version>: compare with them too.
     const legacyDir = join(toolCache, 'claude-code', PINNED_CLAUDE_CODE_VERSION);
     mkdirSync(join(legacyDir, 'node_modules'), { recursive: true });
     symlinkSync(
@@ -43,12 +37,14 @@ export async function runActionClaudeStartupBench(
       mkdirSync(bin, { recursive: true });
       writeFileSync(
         join(bin, 'claude'),
-        `#!/bin/sh\nif [ "$1" = "--version" ]; then exec '${realCli}' --version; fi\ndate +%s%3N >> '${marks}'\nexit 1\n`,
+        `#!/bin/sh\nif [ "$1" = "--version" ]; then exec '${realCli}' --version; fi\n${launchMarkCommand(mark)}\nexit 1\n`,
       );
       chmodSync(join(bin, 'claude'), 0o755);
     }
     const samples: number[] = [];
+    const cpu: Array<number | undefined> = [];
     for (let run = 0; run < runs; run++) {
+      rmSync(mark, { force: true });
       const spawnedAt = Date.now();
       await runBundledAction({
         bundle: options.bundle,
@@ -62,16 +58,17 @@ export async function runActionClaudeStartupBench(
           'anthropic-api-key': 'sk-ant-bench',
         },
       });
-      const launches = readFileSync(marks, 'utf8').trim().split('\n');
-      samples.push((Number(launches[run]) - spawnedAt) / 1000);
+      const launch = readLaunchMark(mark);
+      samples.push((launch.atMs - spawnedAt) / 1000);
+      cpu.push(launch.cpuSeconds);
     }
-    samples.sort((a, b) => a - b);
-    const median = samples[Math.floor(samples.length / 2)]!;
+    const wall = summarize(samples)!;
     return {
       runs,
-      medianSeconds: median,
-      maxSeconds: samples.at(-1)!,
-      target: { maxSeconds: 0.5, met: median <= 0.5 },
+      medianSeconds: wall.median,
+      maxSeconds: wall.max,
+      cpuSeconds: summarize(cpu),
+      target: { maxSeconds: 0.5, met: wall.median <= 0.5 },
     };
   } finally {
     remote.remove();

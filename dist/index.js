@@ -10209,6 +10209,9 @@ async function createActionAgent(context) {
     // npm's install scripts see the scrubbed environment, never the tokens.
     env: buildAgentEnvironment(context.env, { credential: {}, secrets, agentKind: "command" })
   });
+  const sdk = importAgentSdk(installed.agentSdkEntry);
+  sdk.catch(() => {
+  });
   const { createClaudeAgent } = await import("./chunks/claude-agent-MPE7R4N5.js");
   return createClaudeAgent({
     model: config.model,
@@ -10217,7 +10220,7 @@ async function createActionAgent(context) {
     budgetUsd: config.budget.per_task_usd,
     env,
     pathToClaudeCodeExecutable: installed.executable,
-    loadSdk: () => importAgentSdk(installed.agentSdkEntry),
+    loadSdk: () => sdk,
     extraArgs
   });
 }
