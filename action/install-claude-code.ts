@@ -5,14 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { runProcessGroup } from '../core/agent/run-process-group.ts';
 import { EnvironmentError, InputError } from '../core/errors/errors.ts';
+import { AGENT_SDK_PACKAGE, findAgentSdkEntry } from './find-agent-sdk-entry.ts';
 
 /** The npm package of the Claude Code CLI. */
 export const CLAUDE_CODE_PACKAGE = '@anthropic-ai/claude-code';
-/**
- * The npm package of the Claude Agent SDK. Its licence forbids redistribution, so the action never bundles it: it
- * is installed at run time beside the CLI and imported from there.
- */
-export const AGENT_SDK_PACKAGE = '@anthropic-ai/claude-agent-sdk';
+export { AGENT_SDK_PACKAGE };
 /**
  * The agent SDK version the action installs: the one the bundle's code is written and tested against. It equals the
  * `@anthropic-ai/claude-agent-sdk` dependency in package.json (a test checks that they agree).
@@ -284,7 +281,10 @@ async function checkInstall(
   }
   const printed = PRINTED_VERSION.exec(outcome.stdout)?.[0];
   if (printed === version) {
-    const sdk = await findAgentSdkEntry(prefix, versions.sdk);
+    const sdk = await findAgentSdkEntry(
+      join(prefix, 'node_modules', ...AGENT_SDK_PACKAGE.split('/')),
+      versions.sdk,
+    );
     return 'entry' in sdk ? { ok: true, install: { executable, agentSdkEntry: sdk.entry } } : sdk;
   }
   return {
@@ -321,51 +321,6 @@ async function findExecutable(prefix: string): Promise<string | undefined> {
     }
   }
   return undefined;
-}
-
-const ExportTargetSchema = z.union([
-  z.string(),
-  z.object({ import: z.string().optional(), default: z.string().optional() }),
-]);
-const AgentSdkManifestSchema = z.object({
-  version: z.string(),
-  main: z.string().optional(),
-  exports: z.union([z.string(), z.object({ '.': ExportTargetSchema.optional() })]).optional(),
-});
-
-/** The SDK's ES module entry as its manifest's `exports['.']` names it (else `main`), at the expected version. */
-async function findAgentSdkEntry(
-  prefix: string,
-  version: string,
-): Promise<{ entry: string } | { ok: false; reason: string }> {
-  const packageDir = join(prefix, 'node_modules', ...AGENT_SDK_PACKAGE.split('/'));
-  let manifest: z.infer<typeof AgentSdkManifestSchema>;
-  try {
-    manifest = AgentSdkManifestSchema.parse(
-      JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')),
-    );
-  } catch (error) {
-    return {
-      ok: false,
-      reason: `no readable ${AGENT_SDK_PACKAGE} under ${packageDir} (${messageOf(error)})`,
-    };
-  }
-  if (manifest.version !== version) {
-    return {
-      ok: false,
-      reason: `${AGENT_SDK_PACKAGE} under ${packageDir} is ${manifest.version}, not ${version}`,
-    };
-  }
-  const root = typeof manifest.exports === 'string' ? manifest.exports : manifest.exports?.['.'];
-  const target = typeof root === 'string' ? root : (root?.import ?? root?.default ?? manifest.main);
-  if (target === undefined) return { ok: false, reason: `${AGENT_SDK_PACKAGE} ${version} names no entry` };
-  const entry = join(packageDir, target);
-  try {
-    await access(entry, constants.R_OK);
-  } catch {
-    return { ok: false, reason: `the ${AGENT_SDK_PACKAGE} entry ${entry} is missing` };
-  }
-  return { entry };
 }
 
 /** Quotes one word for `/bin/sh`. */

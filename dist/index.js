@@ -9477,7 +9477,7 @@ function carriesSecret(value, secret) {
 }
 
 // action/create-action-agent.ts
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // core/agent/command-agent.ts
 import { stat as stat2 } from "node:fs/promises";
@@ -9880,12 +9880,57 @@ function formatDuration(ms) {
 import { pathToFileURL } from "node:url";
 
 // action/install-claude-code.ts
-import { constants as constants2 } from "node:fs";
-import { access as access2, mkdir, readFile, rm } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { constants as constants3 } from "node:fs";
+import { access as access3, mkdir, readFile as readFile2, rm } from "node:fs/promises";
+import { join as join3 } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-var CLAUDE_CODE_PACKAGE = "@anthropic-ai/claude-code";
+
+// action/find-agent-sdk-entry.ts
+import { constants as constants2 } from "node:fs";
+import { access as access2, readFile } from "node:fs/promises";
+import { join as join2 } from "node:path";
 var AGENT_SDK_PACKAGE = "@anthropic-ai/claude-agent-sdk";
+var ExportTargetSchema = external_exports.union([
+  external_exports.string(),
+  external_exports.object({ import: external_exports.string().optional(), default: external_exports.string().optional() })
+]);
+var AgentSdkManifestSchema = external_exports.object({
+  version: external_exports.string(),
+  main: external_exports.string().optional(),
+  exports: external_exports.union([external_exports.string(), external_exports.object({ ".": ExportTargetSchema.optional() })]).optional()
+});
+async function findAgentSdkEntry(packageDir, version) {
+  let manifest;
+  try {
+    manifest = AgentSdkManifestSchema.parse(
+      JSON.parse(await readFile(join2(packageDir, "package.json"), "utf8"))
+    );
+  } catch (error) {
+    return {
+      ok: false,
+      reason: `no readable ${AGENT_SDK_PACKAGE} under ${packageDir} (${error instanceof Error ? error.message : String(error)})`
+    };
+  }
+  if (manifest.version !== version) {
+    return {
+      ok: false,
+      reason: `${AGENT_SDK_PACKAGE} under ${packageDir} is ${manifest.version}, not ${version}`
+    };
+  }
+  const root = typeof manifest.exports === "string" ? manifest.exports : manifest.exports?.["."];
+  const target = typeof root === "string" ? root : root?.import ?? root?.default ?? manifest.main;
+  if (target === void 0) return { ok: false, reason: `${AGENT_SDK_PACKAGE} ${version} names no entry` };
+  const entry = join2(packageDir, target);
+  try {
+    await access2(entry, constants2.R_OK);
+  } catch {
+    return { ok: false, reason: `the ${AGENT_SDK_PACKAGE} entry ${entry} is missing` };
+  }
+  return { entry };
+}
+
+// action/install-claude-code.ts
+var CLAUDE_CODE_PACKAGE = "@anthropic-ai/claude-code";
 var PINNED_AGENT_SDK_VERSION = "0.3.330";
 var DEFAULT_TIMEOUT_MS = 18e4;
 var DEFAULT_RETRIES = 2;
@@ -9898,7 +9943,7 @@ function claudeCodeCacheKey(version, agentSdkVersion = PINNED_AGENT_SDK_VERSION)
   return `claude-code-${version}-agent-sdk-${agentSdkVersion}-${process.platform}-${process.arch}`;
 }
 function claudeCodeInstallDir(toolDir, version, agentSdkVersion = PINNED_AGENT_SDK_VERSION) {
-  return join2(toolDir, `${version}-agent-sdk-${agentSdkVersion}`);
+  return join3(toolDir, `${version}-agent-sdk-${agentSdkVersion}`);
 }
 async function installClaudeCode(options) {
   const { version, cache, warn = () => {
@@ -10019,7 +10064,7 @@ async function checkInstall(prefix, versions, env) {
   const version = versions.cli;
   const executable = await findExecutable(prefix);
   if (executable === void 0) {
-    return { ok: false, reason: `no \`claude\` executable under ${join2(prefix, "node_modules")}` };
+    return { ok: false, reason: `no \`claude\` executable under ${join3(prefix, "node_modules")}` };
   }
   const outcome = await runProcessGroup({
     command: `${shellQuote(executable)} --version`,
@@ -10038,7 +10083,10 @@ async function checkInstall(prefix, versions, env) {
   }
   const printed = PRINTED_VERSION.exec(outcome.stdout)?.[0];
   if (printed === version) {
-    const sdk = await findAgentSdkEntry(prefix, versions.sdk);
+    const sdk = await findAgentSdkEntry(
+      join3(prefix, "node_modules", ...AGENT_SDK_PACKAGE.split("/")),
+      versions.sdk
+    );
     return "entry" in sdk ? { ok: true, install: { executable, agentSdkEntry: sdk.entry } } : sdk;
   }
   return {
@@ -10051,64 +10099,25 @@ var PackageBinSchema = external_exports.object({
   bin: external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.string())]).optional()
 });
 async function findExecutable(prefix) {
-  const modules = join2(prefix, "node_modules");
-  const candidates = [join2(modules, ".bin", "claude")];
-  const packageDir = join2(modules, ...CLAUDE_CODE_PACKAGE.split("/"));
+  const modules = join3(prefix, "node_modules");
+  const candidates = [join3(modules, ".bin", "claude")];
+  const packageDir = join3(modules, ...CLAUDE_CODE_PACKAGE.split("/"));
   try {
     const { bin } = PackageBinSchema.parse(
-      JSON.parse(await readFile(join2(packageDir, "package.json"), "utf8"))
+      JSON.parse(await readFile2(join3(packageDir, "package.json"), "utf8"))
     );
     const entry = typeof bin === "string" ? bin : bin?.claude;
-    if (entry !== void 0) candidates.push(join2(packageDir, entry));
+    if (entry !== void 0) candidates.push(join3(packageDir, entry));
   } catch {
   }
   for (const candidate of candidates) {
     try {
-      await access2(candidate, constants2.X_OK);
+      await access3(candidate, constants3.X_OK);
       return candidate;
     } catch {
     }
   }
   return void 0;
-}
-var ExportTargetSchema = external_exports.union([
-  external_exports.string(),
-  external_exports.object({ import: external_exports.string().optional(), default: external_exports.string().optional() })
-]);
-var AgentSdkManifestSchema = external_exports.object({
-  version: external_exports.string(),
-  main: external_exports.string().optional(),
-  exports: external_exports.union([external_exports.string(), external_exports.object({ ".": ExportTargetSchema.optional() })]).optional()
-});
-async function findAgentSdkEntry(prefix, version) {
-  const packageDir = join2(prefix, "node_modules", ...AGENT_SDK_PACKAGE.split("/"));
-  let manifest;
-  try {
-    manifest = AgentSdkManifestSchema.parse(
-      JSON.parse(await readFile(join2(packageDir, "package.json"), "utf8"))
-    );
-  } catch (error) {
-    return {
-      ok: false,
-      reason: `no readable ${AGENT_SDK_PACKAGE} under ${packageDir} (${messageOf(error)})`
-    };
-  }
-  if (manifest.version !== version) {
-    return {
-      ok: false,
-      reason: `${AGENT_SDK_PACKAGE} under ${packageDir} is ${manifest.version}, not ${version}`
-    };
-  }
-  const root = typeof manifest.exports === "string" ? manifest.exports : manifest.exports?.["."];
-  const target = typeof root === "string" ? root : root?.import ?? root?.default ?? manifest.main;
-  if (target === void 0) return { ok: false, reason: `${AGENT_SDK_PACKAGE} ${version} names no entry` };
-  const entry = join2(packageDir, target);
-  try {
-    await access2(entry, constants2.R_OK);
-  } catch {
-    return { ok: false, reason: `the ${AGENT_SDK_PACKAGE} entry ${entry} is missing` };
-  }
-  return { entry };
 }
 function shellQuote(word) {
   return `'${word.replaceAll("'", `'\\''`)}'`;
@@ -10203,7 +10212,7 @@ async function createActionAgent(context) {
   const extraArgs = parseClaudeArgs(inputs["claude-args"]);
   const installed = await installClaudeCode({
     version: inputs["claude-code-version"],
-    toolDir: join3(context.toolDir, "claude-code"),
+    toolDir: join4(context.toolDir, "claude-code"),
     cache: context.cache,
     warn: context.warn,
     // npm's install scripts see the scrubbed environment, never the tokens.
@@ -14626,7 +14635,7 @@ function describeActionError(error) {
 }
 
 // action/load-action-config.ts
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // core/config/config-schema.ts
 var OnConflictSchema = external_exports.enum(["resolve", "retry", "skip"]).describe(
@@ -14672,7 +14681,7 @@ var ConfigSchema = external_exports.object({
 }).strict();
 
 // core/config/load-config.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 
 // core/config/locate-yaml-path.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -14775,7 +14784,7 @@ function parseConfig(text, sourceName = CONFIG_PATH) {
 async function loadConfigFile(path, sourceName = path) {
   let text;
   try {
-    text = await readFile2(path, "utf8");
+    text = await readFile3(path, "utf8");
   } catch (error) {
     const code = error.code;
     if (code === "ENOENT") return parseConfig("", sourceName);
@@ -14823,7 +14832,7 @@ async function git(args, options) {
 // action/load-action-config.ts
 async function loadActionConfig(workspace, inputs, trustedRef) {
   const trusted = trustedRef === void 0 ? void 0 : await readFileAtRef(workspace, trustedRef, CONFIG_PATH);
-  const config = trusted === void 0 ? await loadConfigFile(join4(workspace, CONFIG_PATH), CONFIG_PATH) : parseConfig(trusted, `${CONFIG_PATH} (${trustedRef?.replace(/^refs\/remotes\//, "")})`);
+  const config = trusted === void 0 ? await loadConfigFile(join5(workspace, CONFIG_PATH), CONFIG_PATH) : parseConfig(trusted, `${CONFIG_PATH} (${trustedRef?.replace(/^refs\/remotes\//, "")})`);
   return ConfigSchema.parse({
     ...config,
     ...inputs.model !== void 0 && { model: inputs.model },
@@ -14967,7 +14976,7 @@ function readActionInputs(getInput2) {
 }
 
 // action/read-event.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 var RepositorySchema = external_exports.object({
   name: external_exports.string().min(1),
   full_name: external_exports.string().min(1),
@@ -15014,7 +15023,7 @@ async function readEvent(env = process.env) {
   }
   let text;
   try {
-    text = await readFile3(path, "utf8");
+    text = await readFile4(path, "utf8");
   } catch (error) {
     throw new EnvironmentError(`cannot read the event file ${path} (GITHUB_EVENT_PATH): ${String(error)}`, {
       cause: error
@@ -15509,7 +15518,7 @@ function checkMaxLength(maxLength) {
     ]);
   }
 }
-function join5(parts) {
+function join6(parts) {
   return parts.footer ? `${parts.body}
 
 ${parts.footer}` : parts.body;
@@ -15550,7 +15559,7 @@ function fitToLength(levels, render, maxLength, truncationNote2) {
     }
     return parts;
   };
-  const fits = (index) => join5(at(index)).length <= maxLength;
+  const fits = (index) => join6(at(index)).length <= maxLength;
   const last = levels.length - 1;
   if (fits(last)) {
     let best = last;
@@ -15560,7 +15569,7 @@ function fitToLength(levels, render, maxLength, truncationNote2) {
       if (fits(mid)) best = mid;
       else low = mid + 1;
     }
-    return join5(at(best));
+    return join6(at(best));
   }
   const minimal = at(last);
   const footer = minimal.footer ? `
@@ -17326,7 +17335,7 @@ function formatDependency(dependency) {
 
 // core/git/restore-agent-config.ts
 import { lstat, rm as rm2, rmdir } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join6, relative, resolve as resolve2, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join7, relative, resolve as resolve2, sep as sep2 } from "node:path";
 var STEERING_FILE_NAMES = /* @__PURE__ */ new Set(["CLAUDE.md", "CLAUDE.local.md", ".mcp.json"]);
 var STEERING_DIRECTORY_NAMES = /* @__PURE__ */ new Set([".claude"]);
 var ROOT_CODE_PATHS = [".gitmodules", ".husky", ".githooks"];
@@ -17399,14 +17408,14 @@ async function removePaths(repoDir, paths) {
     { cwd: repoDir, input: toNulList(paths), env: LITERAL }
   );
   for (const path of paths) {
-    await rm2(join6(repoDir, path), { recursive: true, force: true });
+    await rm2(join7(repoDir, path), { recursive: true, force: true });
     await removeEmptyParents(repoDir, path);
   }
 }
 async function removeEmptyParents(repoDir, path) {
   const parts = path.split("/").slice(0, -1);
   while (parts.length > 0) {
-    const dir = join6(repoDir, ...parts);
+    const dir = join7(repoDir, ...parts);
     try {
       if (!(await lstat(dir)).isDirectory()) return;
       await rmdir(dir);
@@ -17770,7 +17779,7 @@ function buildRunReport(ledger, context) {
 }
 
 // core/run/integrate-attempt.ts
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 
 // core/agent/build-resolve-prompt.ts
 function buildResolvePrompt(input) {
@@ -17924,8 +17933,8 @@ async function integrateTaskCommit(target, taskCommit, labels, message, options 
 }
 
 // core/integrate/resolve-conflict.ts
-import { readFile as readFile4 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
+import { join as join8 } from "node:path";
 async function resolveConflictWithAgent(input) {
   const { target, worktreeDir: dir } = input;
   await input.worktrees.addDetached(dir, input.head);
@@ -17953,7 +17962,7 @@ async function resolveConflictWithAgent(input) {
     }
     const leftovers = [];
     for (const file of conflicted) {
-      const text = await readFile4(join7(dir, file), "utf8").catch(() => "");
+      const text = await readFile5(join8(dir, file), "utf8").catch(() => "");
       if (hasConflictMarkers(text)) leftovers.push(file);
     }
     if (leftovers.length > 0) {
@@ -18067,7 +18076,7 @@ async function integrateAttempt(context, task, facts, earlier) {
   const resolution = await resolveConflictWithAgent({
     target: context.target,
     worktrees: context.worktrees,
-    worktreeDir: join8(context.workDir, `resolve-${task.id}`),
+    worktreeDir: join9(context.workDir, `resolve-${task.id}`),
     head: conflict.head,
     taskBranch: facts.branch,
     taskCommit: facts.commit,
@@ -18134,10 +18143,10 @@ async function runTaskAttempt(input) {
 }
 
 // core/run/run-verify.ts
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 var OUTPUT_TAIL_CHARS = 6e3;
 async function runVerify(options) {
-  const dir = join9(options.workDir, "verify");
+  const dir = join10(options.workDir, "verify");
   await options.worktrees.addDetached(dir, options.commit);
   try {
     const outcome = await runProcessGroup({
