@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { CONFIG_SCHEMA_FILE } from '../../core/config/config-json-schema.ts';
 import { CONFIG_PATH, parseConfig } from '../../core/config/load-config.ts';
 import { renderCommentedConfig } from '../../core/config/render-commented-config.ts';
 import { InputError } from '../../core/errors/errors.ts';
@@ -55,7 +56,7 @@ export async function initCommand(rawOptions: unknown, io: CliIo): Promise<numbe
           },
         ]
       : []),
-    { path: CONFIG_PATH, text: renderCommentedConfig() },
+    { path: CONFIG_PATH, text: renderCommentedConfig({ schemaUrl: schemaUrl(action) }) },
   ];
   // The generated configuration must mean exactly the defaults; parseConfig throws otherwise.
   parseConfig(planned.at(-1)?.text ?? '', CONFIG_PATH);
@@ -84,6 +85,11 @@ function defaultAction(manifest: ReturnType<typeof readPackageManifest>): Action
     ]);
   }
   return { repository: manifest.githubRepository, ref: `v${manifest.version}` };
+}
+
+/** The configuration's JSON Schema as the action's repository publishes it at the same ref. */
+function schemaUrl(action: ActionReference): string {
+  return `https://raw.githubusercontent.com/${action.repository}/${action.ref}/${CONFIG_SCHEMA_FILE}`;
 }
 
 /** A template with the action filled in, checked to parse as a workflow. */

@@ -26,11 +26,14 @@ const ConfigDocSchema = z.object({ properties: z.record(z.string(), PropertyDocS
 /**
  * A `.github/claude-cluster.yml` that documents every key of ConfigSchema (generated from its descriptions and
  * defaults, so it never goes stale) with every setting commented out: as written it means the defaults, and
- * removing the `# ` before a key (and its sub-keys) sets it.
+ * removing the `# ` before a key (and its sub-keys) sets it. With `schemaUrl`, the first line points editors at the
+ * configuration's JSON Schema.
  */
-export function renderCommentedConfig(): string {
+export function renderCommentedConfig(options: { schemaUrl?: string } = {}): string {
   const schema = ConfigDocSchema.parse(configJsonSchema());
   const header = [
+    // Editors with the YAML language server complete and check the file against the published schema.
+    ...(options.schemaUrl === undefined ? [] : [`# yaml-language-server: $schema=${options.schemaUrl}`]),
     '# claude-cluster settings. Every key is optional and shown commented out at its default: remove the `# ` in',
     '# front of a key (and of its sub-keys) to change it. Reference: docs/configuration.md of claude-cluster.',
     '# Check this file with `npx claude-cluster validate`.',

@@ -85,6 +85,9 @@ describe('claude-cluster init', () => {
       for (const key of ['per_task_usd', 'per_run_usd'])
         expect(uncommented).toMatch(new RegExp(`^  ${key}: `, 'm'));
       expect(text).toContain('# Most tasks running at the same time.\n# max_parallel: 4');
+      expect(text.split('\n')[0]).toBe(
+        `# yaml-language-server: $schema=https://raw.githubusercontent.com/claude-cluster/claude-cluster/v${manifest.version}/schema/claude-cluster.schema.json`,
+      );
     });
   });
 
