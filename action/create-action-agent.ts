@@ -4,6 +4,7 @@ import { createCommandAgent } from '../core/agent/command-agent.ts';
 import type { Config } from '../core/config/config-schema.ts';
 import type { ActionInputs } from './action-inputs.ts';
 import { buildAgentEnvironment } from './agent-environment.ts';
+import { importAgentSdk } from './import-agent-sdk.ts';
 import { installClaudeCode, type ToolCache } from './install-claude-code.ts';
 import { parseClaudeArgs } from './parse-claude-args.ts';
 
@@ -21,7 +22,7 @@ export interface ActionAgentContext {
 
 /**
  * The agent of a job: the `agent` input's command, or Claude Code installed at the pinned version from the npm
- * registry. Either way its environment holds no GitHub or Actions token and at most one model credential; budget and
+ * registry, driven by the agent SDK installed beside it (imported from there, never bundled). Either way its environment holds no GitHub or Actions token and at most one model credential; budget and
  * max turns are always set.
  */
 export async function createActionAgent(context: ActionAgentContext): Promise<Agent> {
@@ -49,7 +50,11 @@ export async function createActionAgent(context: ActionAgentContext): Promise<Ag
     // npm's install scripts see the scrubbed environment, never the tokens.
     env: buildAgentEnvironment(context.env, { credential: {}, secrets, agentKind: 'command' }),
   });
-  // Loaded on demand: the agent SDK is the largest part of the bundle and command agents never need it.
+  // Started now, awaited at the agent's first run: parsing the SDK overlaps the engine's git preparation.
+  const sdk = importAgentSdk(installed.agentSdkEntry);
+  // A failure surfaces where the promise is awaited; until then it must not count as unhandled.
+  sdk.catch(() => {});
+  // Loaded on demand: command agents never need it.
   const { createClaudeAgent } = await import('../core/agent/claude-agent.ts');
   return createClaudeAgent({
     model: config.model,
@@ -58,6 +63,7 @@ export async function createActionAgent(context: ActionAgentContext): Promise<Ag
     budgetUsd: config.budget.per_task_usd,
     env,
     pathToClaudeCodeExecutable: installed.executable,
+    loadSdk: () => sdk,
     extraArgs,
   });
 }

@@ -5,9 +5,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { runProcessGroup } from '../core/agent/run-process-group.ts';
 import { EnvironmentError, InputError } from '../core/errors/errors.ts';
+import { AGENT_SDK_PACKAGE, findAgentSdkEntry } from './find-agent-sdk-entry.ts';
 
 /** The npm package of the Claude Code CLI. */
 export const CLAUDE_CODE_PACKAGE = '@anthropic-ai/claude-code';
+export { AGENT_SDK_PACKAGE };
+/**
+ * The agent SDK version the action installs: the one the bundle's code is written and tested against. It equals the
+ * `@anthropic-ai/claude-agent-sdk` dependency in package.json (a test checks that they agree).
+ */
+export const PINNED_AGENT_SDK_VERSION = '0.3.330';
 
 /**
  * A cache of installed files across jobs. The action adapts `@actions/cache`:
@@ -24,7 +31,9 @@ export interface ToolCache {
 export interface InstallClaudeCodeOptions {
   /** Exact version, e.g. `2.1.330` (the `claude-code-version` input). */
   version: string;
-  /** Directory holding one folder per installed version (e.g. `$RUNNER_TOOL_CACHE/claude-code`). */
+  /** Exact agent SDK version installed beside the CLI; `PINNED_AGENT_SDK_VERSION` by default. */
+  agentSdkVersion?: string;
+  /** Directory holding one folder per installed pair of versions (e.g. `$RUNNER_TOOL_CACHE/claude-code`). */
   toolDir: string;
   /** Cross-job cache; its failures are warnings, never failures. */
   cache?: ToolCache;
@@ -42,10 +51,12 @@ export interface InstallClaudeCodeOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** An installed, verified Claude Code CLI. */
+/** An installed, verified Claude Code CLI and agent SDK. */
 export interface InstalledClaudeCode {
   /** Path to pass as `pathToClaudeCodeExecutable`. */
   executable: string;
+  /** Absolute path of the agent SDK's ES module entry (its `exports['.']`), to import at run time. */
+  agentSdkEntry: string;
   /** True when an earlier install (in `toolDir` or the cache) was reused. */
   fromCache: boolean;
 }
@@ -60,16 +71,29 @@ const PRINTED_VERSION = /\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?/;
 const FIX =
   'check that the runner can reach the npm registry, or pin claude-code-version to a published version';
 
-/** The cache key of one version on this machine's platform and architecture (the CLI is a native binary). */
-export function claudeCodeCacheKey(version: string): string {
-  return `claude-code-${version}-${process.platform}-${process.arch}`;
+/**
+ * The cache key of one CLI and SDK pair on this machine's platform and architecture (the CLI is a native binary).
+ * Both versions are in it: a cache entry is never overwritten, so an entry without the SDK must not match.
+ */
+export function claudeCodeCacheKey(version: string, agentSdkVersion = PINNED_AGENT_SDK_VERSION): string {
+  return `claude-code-${version}-agent-sdk-${agentSdkVersion}-${process.platform}-${process.arch}`;
+}
+
+/** The folder under `toolDir` holding one CLI and SDK pair. */
+export function claudeCodeInstallDir(
+  toolDir: string,
+  version: string,
+  agentSdkVersion = PINNED_AGENT_SDK_VERSION,
+): string {
+  return join(toolDir, `${version}-agent-sdk-${agentSdkVersion}`);
 }
 
 /**
- * Installs `@anthropic-ai/claude-code@<version>` from the npm registry into `<toolDir>/<version>` with
- * `npm install --no-save --no-audit --no-fund --prefix …` (never a piped install script) and returns its
- * executable, checked by running `<executable> --version`. A working install already in `<toolDir>/<version>` or
- * in the cache is reused. Each attempt is bounded by `timeoutMs` (the whole npm process group is stopped) and
+ * Installs `@anthropic-ai/claude-code@<version>` and `@anthropic-ai/claude-agent-sdk@<agentSdkVersion>` from the npm
+ * registry into `<toolDir>/<version>-agent-sdk-<agentSdkVersion>` with one
+ * `npm install --no-save --no-audit --no-fund --omit=peer --prefix …` (never a piped install script) and returns the
+ * CLI's executable, checked by running `<executable> --version`, and the SDK's entry, checked by its manifest's
+ * version. A working install already in that folder or in the cache is reused. Each attempt is bounded by `timeoutMs` (the whole npm process group is stopped) and
  * failed attempts are retried with backoff; a fresh install is saved to the cache.
  *
  * Throws an `InputError` for a version that is not exact, and an `EnvironmentError` naming the version, the last
@@ -77,24 +101,31 @@ export function claudeCodeCacheKey(version: string): string {
  */
 export async function installClaudeCode(options: InstallClaudeCodeOptions): Promise<InstalledClaudeCode> {
   const { version, cache, warn = () => {} } = options;
+  const agentSdkVersion = options.agentSdkVersion ?? PINNED_AGENT_SDK_VERSION;
   if (!EXACT_VERSION.test(version)) {
     throw new InputError(`\`claude-code-version\` \`${version}\` is not an exact version`, [
       'give a published version like 2.1.330; ranges and tags would install different CLIs on different jobs',
     ]);
   }
-  const prefix = join(options.toolDir, version);
+  if (!EXACT_VERSION.test(agentSdkVersion)) {
+    throw new InputError(`the agent SDK version \`${agentSdkVersion}\` is not an exact version`, [
+      'pin a published version like 0.3.330',
+    ]);
+  }
+  const versions = { cli: version, sdk: agentSdkVersion };
+  const prefix = claudeCodeInstallDir(options.toolDir, version, agentSdkVersion);
   const env = options.env ?? process.env;
 
-  const present = await checkInstall(prefix, version, env);
-  if (present.ok) return { executable: present.executable, fromCache: true };
+  const present = await checkInstall(prefix, versions, env);
+  if (present.ok) return { ...present.install, fromCache: true };
 
-  const key = claudeCodeCacheKey(version);
+  const key = claudeCodeCacheKey(version, agentSdkVersion);
   if (cache !== undefined) {
-    const restored = await restoreFromCache(cache, prefix, key, version, env, warn);
-    if (restored !== undefined) return { executable: restored, fromCache: true };
+    const restored = await restoreFromCache(cache, prefix, key, versions, env, warn);
+    if (restored !== undefined) return { ...restored, fromCache: true };
   }
 
-  const executable = await installWithRetries(options, prefix, env, warn);
+  const installed = await installWithRetries(options, prefix, versions, env, warn);
   if (cache !== undefined) {
     try {
       await cache.save([prefix], key);
@@ -104,17 +135,27 @@ export async function installClaudeCode(options: InstallClaudeCodeOptions): Prom
       );
     }
   }
-  return { executable, fromCache: false };
+  return { ...installed, fromCache: false };
 }
+
+/** The versions of one install. */
+interface Versions {
+  cli: string;
+  sdk: string;
+}
+
+/** What a verified install offers. */
+type Install = Pick<InstalledClaudeCode, 'executable' | 'agentSdkEntry'>;
 
 async function restoreFromCache(
   cache: ToolCache,
   prefix: string,
   key: string,
-  version: string,
+  versions: Versions,
   env: NodeJS.ProcessEnv,
   warn: (message: string) => void,
-): Promise<string | undefined> {
+): Promise<Install | undefined> {
+  const version = versions.cli;
   let hit: string | undefined;
   try {
     hit = await cache.restore([prefix], key);
@@ -125,8 +166,8 @@ async function restoreFromCache(
     return undefined;
   }
   if (hit === undefined) return undefined;
-  const restored = await checkInstall(prefix, version, env);
-  if (restored.ok) return restored.executable;
+  const restored = await checkInstall(prefix, versions, env);
+  if (restored.ok) return restored.install;
   warn(
     `the cache entry ${key} holds no working Claude Code ${version} (${restored.reason}); installing it from the npm registry`,
   );
@@ -136,10 +177,11 @@ async function restoreFromCache(
 async function installWithRetries(
   options: InstallClaudeCodeOptions,
   prefix: string,
+  versions: Versions,
   env: NodeJS.ProcessEnv,
   warn: (message: string) => void,
-): Promise<string> {
-  const { version } = options;
+): Promise<Install> {
+  const version = versions.cli;
   const attempts = (options.retries ?? DEFAULT_RETRIES) + 1;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const command = [
@@ -148,9 +190,12 @@ async function installWithRetries(
     '--no-save',
     '--no-audit',
     '--no-fund',
+    // The SDK's entry is self-contained; its peer dependencies (the Anthropic and MCP SDKs, zod) are never loaded.
+    '--omit=peer',
     '--prefix',
     shellQuote(prefix),
     shellQuote(`${CLAUDE_CODE_PACKAGE}@${version}`),
+    shellQuote(`${AGENT_SDK_PACKAGE}@${versions.sdk}`),
   ].join(' ');
   let lastError = '';
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
@@ -181,8 +226,8 @@ async function installWithRetries(
       lastError = `npm install failed (${how}): ${lastLines(outcome.stderrTail || outcome.stdoutTail)}`;
       continue;
     }
-    const installed = await checkInstall(prefix, version, env);
-    if (installed.ok) return installed.executable;
+    const installed = await checkInstall(prefix, versions, env);
+    if (installed.ok) return installed.install;
     if (installed.printedVersion !== undefined) {
       await rm(prefix, { recursive: true, force: true });
       // The registry answered with a package that says it is another version: retrying cannot help.
@@ -195,15 +240,24 @@ async function installWithRetries(
   }
   await rm(prefix, { recursive: true, force: true });
   throw new EnvironmentError(
-    `could not install Claude Code ${version} (${CLAUDE_CODE_PACKAGE}@${version}) after ${attempts} ` +
+    `could not install Claude Code ${version} (${CLAUDE_CODE_PACKAGE}@${version} with ` +
+      `${AGENT_SDK_PACKAGE}@${versions.sdk}) after ${attempts} ` +
       `attempt${attempts === 1 ? '' : 's'}; last error: ${lastError}; ${FIX}`,
   );
 }
 
-type InstallCheck = { ok: true; executable: string } | { ok: false; reason: string; printedVersion?: string };
+type InstallCheck = { ok: true; install: Install } | { ok: false; reason: string; printedVersion?: string };
 
-/** Finds the executable under `prefix` and checks that it runs and prints `version`. */
-async function checkInstall(prefix: string, version: string, env: NodeJS.ProcessEnv): Promise<InstallCheck> {
+/**
+ * Finds the executable under `prefix` and checks that it runs and prints the CLI's version, then finds the agent
+ * SDK's entry and checks its manifest's version.
+ */
+async function checkInstall(
+  prefix: string,
+  versions: Versions,
+  env: NodeJS.ProcessEnv,
+): Promise<InstallCheck> {
+  const version = versions.cli;
   const executable = await findExecutable(prefix);
   if (executable === undefined) {
     return { ok: false, reason: `no \`claude\` executable under ${join(prefix, 'node_modules')}` };
@@ -226,7 +280,13 @@ async function checkInstall(prefix: string, version: string, env: NodeJS.Process
     };
   }
   const printed = PRINTED_VERSION.exec(outcome.stdout)?.[0];
-  if (printed === version) return { ok: true, executable };
+  if (printed === version) {
+    const sdk = await findAgentSdkEntry(
+      join(prefix, 'node_modules', ...AGENT_SDK_PACKAGE.split('/')),
+      versions.sdk,
+    );
+    return 'entry' in sdk ? { ok: true, install: { executable, agentSdkEntry: sdk.entry } } : sdk;
+  }
   return {
     ok: false,
     reason: `\`${executable} --version\` printed ${printed ?? `no version (${lastLines(outcome.stdout)})`}, not ${version}`,

@@ -64,14 +64,27 @@ export const DoctorOptionsSchema = z.object({
   json: z.boolean().default(false),
 });
 
+/** `claude-cluster init` options, validated. */
+export const InitOptionsSchema = z.object({
+  repo: z.string().default('.'),
+  action: z
+    .string()
+    .min(1, { message: '--action takes owner/repo@ref, e.g. --action my-org/claude-cluster@v1' })
+    .optional(),
+  zeroHosting: z.boolean().default(false),
+  force: z.boolean().default(false),
+});
+
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 export type PlanOptions = z.infer<typeof PlanOptionsSchema>;
 export type ValidateOptions = z.infer<typeof ValidateOptionsSchema>;
+export type InitOptions = z.infer<typeof InitOptionsSchema>;
 
 const FLAG_NAMES: Record<string, string> = {
   onConflict: '--on-conflict',
   taskTimeout: '--task-timeout',
   runId: '--run-id',
+  zeroHosting: '--zero-hosting',
 };
 
 /** Parses a command's raw options; every problem names its flag. */

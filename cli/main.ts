@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CliIo } from './cli-io.ts';
 import { doctorCommand } from './commands/doctor-command.ts';
+import { initCommand } from './commands/init-command.ts';
 import { planCommand } from './commands/plan-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
@@ -78,6 +79,22 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--json', 'print the checks as JSON')
     .action(async (options: Record<string, unknown>) => {
       exitCode = await doctorCommand(options, io);
+    });
+
+  program
+    .command('init')
+    .description(
+      'set up a repository: write the workflow and a commented .github/claude-cluster.yml, then say what to do next',
+    )
+    .option('--repo <dir>', 'the repository to set up', '.')
+    .option(
+      '--action <owner/repo@ref>',
+      'the action the workflow uses (default: this package’s repository and version)',
+    )
+    .option('--zero-hosting', 'also write the workflow that runs the App’s handlers in Actions (no server)')
+    .option('--force', 'overwrite files that already exist')
+    .action(async (options: Record<string, unknown>) => {
+      exitCode = await initCommand(options, io);
     });
 
   try {

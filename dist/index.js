@@ -13,7 +13,7 @@ import {
   TaskSchema,
   external_exports,
   killProcessGroup
-} from "./chunks/chunk-3MHYKO6U.js";
+} from "./chunks/chunk-3QIC7FHK.js";
 import {
   core_exports,
   getInput,
@@ -23,16 +23,16 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-6R7EVPWV.js";
+} from "./chunks/chunk-LKRMDIN3.js";
 import {
   __commonJS,
   __require,
   __toESM
 } from "./chunks/chunk-XTAA6DDR.js";
 
-// ../../main/node_modules/shell-quote/quote.js
+// node_modules/shell-quote/quote.js
 var require_quote = __commonJS({
-  "../../main/node_modules/shell-quote/quote.js"(exports, module) {
+  "node_modules/shell-quote/quote.js"(exports, module) {
     "use strict";
     var OPS = (
       /** @type {const} */
@@ -124,9 +124,9 @@ var require_quote = __commonJS({
   }
 });
 
-// ../../main/node_modules/shell-quote/parse.js
+// node_modules/shell-quote/parse.js
 var require_parse = __commonJS({
-  "../../main/node_modules/shell-quote/parse.js"(exports, module) {
+  "node_modules/shell-quote/parse.js"(exports, module) {
     "use strict";
     var CONTROL = (
       /** @type {const} */
@@ -491,18 +491,18 @@ var require_parse = __commonJS({
   }
 });
 
-// ../../main/node_modules/shell-quote/index.js
+// node_modules/shell-quote/index.js
 var require_shell_quote = __commonJS({
-  "../../main/node_modules/shell-quote/index.js"(exports) {
+  "node_modules/shell-quote/index.js"(exports) {
     "use strict";
     exports.quote = require_quote();
     exports.parse = require_parse();
   }
 });
 
-// ../../main/node_modules/bottleneck/light.js
+// node_modules/bottleneck/light.js
 var require_light = __commonJS({
-  "../../main/node_modules/bottleneck/light.js"(exports, module) {
+  "node_modules/bottleneck/light.js"(exports, module) {
     (function(global2, factory) {
       typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
     })(exports, (function() {
@@ -1819,9 +1819,9 @@ var require_light = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/identity.js
+// node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -1876,9 +1876,9 @@ var require_identity = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/visit.js
+// node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "../../main/node_modules/yaml/dist/visit.js"(exports) {
+  "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -2034,9 +2034,9 @@ var require_visit = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/directives.js
+// node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/directives.js"(exports) {
+  "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -2205,9 +2205,9 @@ var require_directives = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/anchors.js
+// node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -2275,9 +2275,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/applyReviver.js
+// node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -2325,9 +2325,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/toJS.js
+// node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -2355,9 +2355,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Node.js
+// node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -2396,9 +2396,9 @@ var require_Node = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Alias.js
+// node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
@@ -2514,9 +2514,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Scalar.js
+// node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node2 = require_Node();
@@ -2544,9 +2544,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/createNode.js
+// node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -2619,9 +2619,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Collection.js
+// node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -2762,9 +2762,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyComment.js
+// node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -2779,9 +2779,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/foldFlowLines.js
+// node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -2915,9 +2915,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyString.js
+// node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -3198,9 +3198,9 @@ ${indent}`);
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringify.js
+// node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -3322,9 +3322,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyPair.js
+// node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -3455,9 +3455,9 @@ ${ctx.indent}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/log.js
+// node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "../../main/node_modules/yaml/dist/log.js"(exports) {
+  "node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -3477,9 +3477,9 @@ var require_log = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -3537,9 +3537,9 @@ var require_merge = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
+// node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -3601,9 +3601,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Pair.js
+// node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -3641,9 +3641,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyCollection.js
+// node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -3792,9 +3792,9 @@ ${indent}${end}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/YAMLMap.js
+// node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -3936,9 +3936,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/map.js
+// node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -3958,9 +3958,9 @@ var require_map = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/YAMLSeq.js
+// node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -4074,9 +4074,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/seq.js
+// node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -4096,9 +4096,9 @@ var require_seq = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/string.js
+// node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -4115,9 +4115,9 @@ var require_string = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/null.js
+// node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -4133,9 +4133,9 @@ var require_null = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/bool.js
+// node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -4157,9 +4157,9 @@ var require_bool = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyNumber.js
+// node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -4184,9 +4184,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/float.js
+// node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -4230,9 +4230,9 @@ var require_float = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/int.js
+// node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -4275,9 +4275,9 @@ var require_int = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/schema.js
+// node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -4303,9 +4303,9 @@ var require_schema = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/json/schema.js
+// node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map = require_map();
@@ -4370,9 +4370,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -4436,9 +4436,9 @@ var require_binary = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4514,9 +4514,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -4592,9 +4592,9 @@ var require_omap = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -4624,9 +4624,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
+// node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -4673,9 +4673,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
+// node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -4752,9 +4752,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
+// node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4841,9 +4841,9 @@ var require_set = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -4929,9 +4929,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -4973,9 +4973,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/tags.js
+// node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/tags.js"(exports) {
+  "node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -5067,9 +5067,9 @@ var require_tags = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/Schema.js
+// node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -5099,9 +5099,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyDocument.js
+// node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -5179,9 +5179,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/Document.js
+// node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/Document.js"(exports) {
+  "node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
@@ -5488,9 +5488,9 @@ var require_Document = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/errors.js
+// node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "../../main/node_modules/yaml/dist/errors.js"(exports) {
+  "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -5553,9 +5553,9 @@ ${pointer}
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-props.js
+// node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -5687,9 +5687,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-contains-newline.js
+// node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -5729,9 +5729,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
+// node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -5747,9 +5747,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-map-includes.js
+// node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -5763,9 +5763,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-block-map.js
+// node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -5871,9 +5871,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-block-seq.js
+// node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -5922,9 +5922,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-end.js
+// node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -5965,9 +5965,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
+// node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -6159,9 +6159,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-collection.js
+// node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -6224,9 +6224,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
+// node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -6407,9 +6407,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -6628,9 +6628,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-scalar.js
+// node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -6709,9 +6709,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -6739,9 +6739,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-node.js
+// node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -6845,9 +6845,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-doc.js
+// node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -6888,9 +6888,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/composer.js
+// node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/composer.js"(exports) {
+  "node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -7096,9 +7096,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst-scalar.js
+// node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -7281,9 +7281,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst-stringify.js
+// node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -7342,9 +7342,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst-visit.js
+// node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -7404,9 +7404,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst.js
+// node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst.js"(exports) {
+  "node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -7506,9 +7506,9 @@ var require_cst = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/lexer.js
+// node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -8095,9 +8095,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/line-counter.js
+// node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter2 = class {
       constructor() {
@@ -8126,9 +8126,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/parser.js
+// node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/parser.js"(exports) {
+  "node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -9000,9 +9000,9 @@ var require_parser = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/public-api.js
+// node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "../../main/node_modules/yaml/dist/public-api.js"(exports) {
+  "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -9097,9 +9097,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/index.js
+// node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "../../main/node_modules/yaml/dist/index.js"(exports) {
+  "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -9477,7 +9477,7 @@ function carriesSecret(value, secret) {
 }
 
 // action/create-action-agent.ts
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // core/agent/command-agent.ts
 import { stat as stat2 } from "node:fs/promises";
@@ -9876,12 +9876,62 @@ function formatDuration(ms) {
   return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }
 
+// action/import-agent-sdk.ts
+import { pathToFileURL } from "node:url";
+
 // action/install-claude-code.ts
-import { constants as constants2 } from "node:fs";
-import { access as access2, mkdir, readFile, rm } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { constants as constants3 } from "node:fs";
+import { access as access3, mkdir, readFile as readFile2, rm } from "node:fs/promises";
+import { join as join3 } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+
+// action/find-agent-sdk-entry.ts
+import { constants as constants2 } from "node:fs";
+import { access as access2, readFile } from "node:fs/promises";
+import { join as join2 } from "node:path";
+var AGENT_SDK_PACKAGE = "@anthropic-ai/claude-agent-sdk";
+var ExportTargetSchema = external_exports.union([
+  external_exports.string(),
+  external_exports.object({ import: external_exports.string().optional(), default: external_exports.string().optional() })
+]);
+var AgentSdkManifestSchema = external_exports.object({
+  version: external_exports.string(),
+  main: external_exports.string().optional(),
+  exports: external_exports.union([external_exports.string(), external_exports.object({ ".": ExportTargetSchema.optional() })]).optional()
+});
+async function findAgentSdkEntry(packageDir, version) {
+  let manifest;
+  try {
+    manifest = AgentSdkManifestSchema.parse(
+      JSON.parse(await readFile(join2(packageDir, "package.json"), "utf8"))
+    );
+  } catch (error) {
+    return {
+      ok: false,
+      reason: `no readable ${AGENT_SDK_PACKAGE} under ${packageDir} (${error instanceof Error ? error.message : String(error)})`
+    };
+  }
+  if (manifest.version !== version) {
+    return {
+      ok: false,
+      reason: `${AGENT_SDK_PACKAGE} under ${packageDir} is ${manifest.version}, not ${version}`
+    };
+  }
+  const root = typeof manifest.exports === "string" ? manifest.exports : manifest.exports?.["."];
+  const target = typeof root === "string" ? root : root?.import ?? root?.default ?? manifest.main;
+  if (target === void 0) return { ok: false, reason: `${AGENT_SDK_PACKAGE} ${version} names no entry` };
+  const entry = join2(packageDir, target);
+  try {
+    await access2(entry, constants2.R_OK);
+  } catch {
+    return { ok: false, reason: `the ${AGENT_SDK_PACKAGE} entry ${entry} is missing` };
+  }
+  return { entry };
+}
+
+// action/install-claude-code.ts
 var CLAUDE_CODE_PACKAGE = "@anthropic-ai/claude-code";
+var PINNED_AGENT_SDK_VERSION = "0.3.330";
 var DEFAULT_TIMEOUT_MS = 18e4;
 var DEFAULT_RETRIES = 2;
 var DEFAULT_RETRY_DELAY_MS = 5e3;
@@ -9889,27 +9939,37 @@ var VERSION_CHECK_TIMEOUT_MS = 3e4;
 var EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 var PRINTED_VERSION = /\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?/;
 var FIX = "check that the runner can reach the npm registry, or pin claude-code-version to a published version";
-function claudeCodeCacheKey(version) {
-  return `claude-code-${version}-${process.platform}-${process.arch}`;
+function claudeCodeCacheKey(version, agentSdkVersion = PINNED_AGENT_SDK_VERSION) {
+  return `claude-code-${version}-agent-sdk-${agentSdkVersion}-${process.platform}-${process.arch}`;
+}
+function claudeCodeInstallDir(toolDir, version, agentSdkVersion = PINNED_AGENT_SDK_VERSION) {
+  return join3(toolDir, `${version}-agent-sdk-${agentSdkVersion}`);
 }
 async function installClaudeCode(options) {
   const { version, cache, warn = () => {
   } } = options;
+  const agentSdkVersion = options.agentSdkVersion ?? PINNED_AGENT_SDK_VERSION;
   if (!EXACT_VERSION.test(version)) {
     throw new InputError(`\`claude-code-version\` \`${version}\` is not an exact version`, [
       "give a published version like 2.1.330; ranges and tags would install different CLIs on different jobs"
     ]);
   }
-  const prefix = join2(options.toolDir, version);
-  const env = options.env ?? process.env;
-  const present = await checkInstall(prefix, version, env);
-  if (present.ok) return { executable: present.executable, fromCache: true };
-  const key = claudeCodeCacheKey(version);
-  if (cache !== void 0) {
-    const restored = await restoreFromCache(cache, prefix, key, version, env, warn);
-    if (restored !== void 0) return { executable: restored, fromCache: true };
+  if (!EXACT_VERSION.test(agentSdkVersion)) {
+    throw new InputError(`the agent SDK version \`${agentSdkVersion}\` is not an exact version`, [
+      "pin a published version like 0.3.330"
+    ]);
   }
-  const executable = await installWithRetries(options, prefix, env, warn);
+  const versions = { cli: version, sdk: agentSdkVersion };
+  const prefix = claudeCodeInstallDir(options.toolDir, version, agentSdkVersion);
+  const env = options.env ?? process.env;
+  const present = await checkInstall(prefix, versions, env);
+  if (present.ok) return { ...present.install, fromCache: true };
+  const key = claudeCodeCacheKey(version, agentSdkVersion);
+  if (cache !== void 0) {
+    const restored = await restoreFromCache(cache, prefix, key, versions, env, warn);
+    if (restored !== void 0) return { ...restored, fromCache: true };
+  }
+  const installed = await installWithRetries(options, prefix, versions, env, warn);
   if (cache !== void 0) {
     try {
       await cache.save([prefix], key);
@@ -9919,9 +9979,10 @@ async function installClaudeCode(options) {
       );
     }
   }
-  return { executable, fromCache: false };
+  return { ...installed, fromCache: false };
 }
-async function restoreFromCache(cache, prefix, key, version, env, warn) {
+async function restoreFromCache(cache, prefix, key, versions, env, warn) {
+  const version = versions.cli;
   let hit;
   try {
     hit = await cache.restore([prefix], key);
@@ -9932,15 +9993,15 @@ async function restoreFromCache(cache, prefix, key, version, env, warn) {
     return void 0;
   }
   if (hit === void 0) return void 0;
-  const restored = await checkInstall(prefix, version, env);
-  if (restored.ok) return restored.executable;
+  const restored = await checkInstall(prefix, versions, env);
+  if (restored.ok) return restored.install;
   warn(
     `the cache entry ${key} holds no working Claude Code ${version} (${restored.reason}); installing it from the npm registry`
   );
   return void 0;
 }
-async function installWithRetries(options, prefix, env, warn) {
-  const { version } = options;
+async function installWithRetries(options, prefix, versions, env, warn) {
+  const version = versions.cli;
   const attempts = (options.retries ?? DEFAULT_RETRIES) + 1;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const command = [
@@ -9949,9 +10010,12 @@ async function installWithRetries(options, prefix, env, warn) {
     "--no-save",
     "--no-audit",
     "--no-fund",
+    // The SDK's entry is self-contained; its peer dependencies (the Anthropic and MCP SDKs, zod) are never loaded.
+    "--omit=peer",
     "--prefix",
     shellQuote(prefix),
-    shellQuote(`${CLAUDE_CODE_PACKAGE}@${version}`)
+    shellQuote(`${CLAUDE_CODE_PACKAGE}@${version}`),
+    shellQuote(`${AGENT_SDK_PACKAGE}@${versions.sdk}`)
   ].join(" ");
   let lastError = "";
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
@@ -9981,8 +10045,8 @@ async function installWithRetries(options, prefix, env, warn) {
       lastError = `npm install failed (${how}): ${lastLines(outcome.stderrTail || outcome.stdoutTail)}`;
       continue;
     }
-    const installed = await checkInstall(prefix, version, env);
-    if (installed.ok) return installed.executable;
+    const installed = await checkInstall(prefix, versions, env);
+    if (installed.ok) return installed.install;
     if (installed.printedVersion !== void 0) {
       await rm(prefix, { recursive: true, force: true });
       throw new EnvironmentError(
@@ -9993,13 +10057,14 @@ async function installWithRetries(options, prefix, env, warn) {
   }
   await rm(prefix, { recursive: true, force: true });
   throw new EnvironmentError(
-    `could not install Claude Code ${version} (${CLAUDE_CODE_PACKAGE}@${version}) after ${attempts} attempt${attempts === 1 ? "" : "s"}; last error: ${lastError}; ${FIX}`
+    `could not install Claude Code ${version} (${CLAUDE_CODE_PACKAGE}@${version} with ${AGENT_SDK_PACKAGE}@${versions.sdk}) after ${attempts} attempt${attempts === 1 ? "" : "s"}; last error: ${lastError}; ${FIX}`
   );
 }
-async function checkInstall(prefix, version, env) {
+async function checkInstall(prefix, versions, env) {
+  const version = versions.cli;
   const executable = await findExecutable(prefix);
   if (executable === void 0) {
-    return { ok: false, reason: `no \`claude\` executable under ${join2(prefix, "node_modules")}` };
+    return { ok: false, reason: `no \`claude\` executable under ${join3(prefix, "node_modules")}` };
   }
   const outcome = await runProcessGroup({
     command: `${shellQuote(executable)} --version`,
@@ -10017,7 +10082,13 @@ async function checkInstall(prefix, version, env) {
     };
   }
   const printed = PRINTED_VERSION.exec(outcome.stdout)?.[0];
-  if (printed === version) return { ok: true, executable };
+  if (printed === version) {
+    const sdk = await findAgentSdkEntry(
+      join3(prefix, "node_modules", ...AGENT_SDK_PACKAGE.split("/")),
+      versions.sdk
+    );
+    return "entry" in sdk ? { ok: true, install: { executable, agentSdkEntry: sdk.entry } } : sdk;
+  }
   return {
     ok: false,
     reason: `\`${executable} --version\` printed ${printed ?? `no version (${lastLines(outcome.stdout)})`}, not ${version}`,
@@ -10028,20 +10099,20 @@ var PackageBinSchema = external_exports.object({
   bin: external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.string())]).optional()
 });
 async function findExecutable(prefix) {
-  const modules = join2(prefix, "node_modules");
-  const candidates = [join2(modules, ".bin", "claude")];
-  const packageDir = join2(modules, ...CLAUDE_CODE_PACKAGE.split("/"));
+  const modules = join3(prefix, "node_modules");
+  const candidates = [join3(modules, ".bin", "claude")];
+  const packageDir = join3(modules, ...CLAUDE_CODE_PACKAGE.split("/"));
   try {
     const { bin } = PackageBinSchema.parse(
-      JSON.parse(await readFile(join2(packageDir, "package.json"), "utf8"))
+      JSON.parse(await readFile2(join3(packageDir, "package.json"), "utf8"))
     );
     const entry = typeof bin === "string" ? bin : bin?.claude;
-    if (entry !== void 0) candidates.push(join2(packageDir, entry));
+    if (entry !== void 0) candidates.push(join3(packageDir, entry));
   } catch {
   }
   for (const candidate of candidates) {
     try {
-      await access2(candidate, constants2.X_OK);
+      await access3(candidate, constants3.X_OK);
       return candidate;
     } catch {
     }
@@ -10060,6 +10131,26 @@ function formatSeconds(ms) {
 }
 function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
+}
+
+// action/import-agent-sdk.ts
+async function importAgentSdk(entry) {
+  const fix = `remove the folder holding ${entry} (or the runner's cached Claude Code install) so the action installs it again`;
+  let loaded;
+  try {
+    loaded = await import(pathToFileURL(entry).href);
+  } catch (error) {
+    throw new EnvironmentError(
+      `could not load ${AGENT_SDK_PACKAGE} from ${entry}: ${error instanceof Error ? error.message : String(error)}; ${fix}`
+    );
+  }
+  if (!isAgentSdk(loaded)) {
+    throw new EnvironmentError(`${entry} does not export \`query\` as ${AGENT_SDK_PACKAGE} does; ${fix}`);
+  }
+  return loaded;
+}
+function isAgentSdk(value) {
+  return typeof value === "object" && value !== null && "query" in value && typeof value.query === "function";
 }
 
 // action/parse-claude-args.ts
@@ -10121,13 +10212,16 @@ async function createActionAgent(context) {
   const extraArgs = parseClaudeArgs(inputs["claude-args"]);
   const installed = await installClaudeCode({
     version: inputs["claude-code-version"],
-    toolDir: join3(context.toolDir, "claude-code"),
+    toolDir: join4(context.toolDir, "claude-code"),
     cache: context.cache,
     warn: context.warn,
     // npm's install scripts see the scrubbed environment, never the tokens.
     env: buildAgentEnvironment(context.env, { credential: {}, secrets, agentKind: "command" })
   });
-  const { createClaudeAgent } = await import("./chunks/claude-agent-SYAMQ6JC.js");
+  const sdk = importAgentSdk(installed.agentSdkEntry);
+  sdk.catch(() => {
+  });
+  const { createClaudeAgent } = await import("./chunks/claude-agent-KLW5S2ND.js");
   return createClaudeAgent({
     model: config.model,
     maxTurns: config.max_turns,
@@ -10135,14 +10229,15 @@ async function createActionAgent(context) {
     budgetUsd: config.budget.per_task_usd,
     env,
     pathToClaudeCodeExecutable: installed.executable,
+    loadSdk: () => sdk,
     extraArgs
   });
 }
 
-// ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 
-// ../../main/node_modules/@octokit/request-error/dist-src/index.js
+// node_modules/@octokit/request-error/dist-src/index.js
 var RequestError = class extends Error {
   name;
   /**
@@ -10181,7 +10276,7 @@ var RequestError = class extends Error {
   }
 };
 
-// ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var VERSION = "0.0.0-development";
 function isRequestError(error) {
   return error.request !== void 0;
@@ -10254,7 +10349,7 @@ function retry(octokit, octokitOptions) {
 }
 retry.VERSION = VERSION;
 
-// ../../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
 var VERSION2 = "0.0.0-development";
 var noop = () => Promise.resolve();
@@ -10484,7 +10579,7 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION2;
 throttling.triggersNotification = triggersNotification;
 
-// ../../main/node_modules/universal-user-agent/index.js
+// node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -10495,7 +10590,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-// ../../main/node_modules/before-after-hook/lib/register.js
+// node_modules/before-after-hook/lib/register.js
 function register(state, name, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
@@ -10518,7 +10613,7 @@ function register(state, name, method, options) {
   });
 }
 
-// ../../main/node_modules/before-after-hook/lib/add.js
+// node_modules/before-after-hook/lib/add.js
 function addHook(state, kind, name, hook2) {
   const orig = hook2;
   if (!state.registry[name]) {
@@ -10553,7 +10648,7 @@ function addHook(state, kind, name, hook2) {
   });
 }
 
-// ../../main/node_modules/before-after-hook/lib/remove.js
+// node_modules/before-after-hook/lib/remove.js
 function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
@@ -10567,7 +10662,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-// ../../main/node_modules/before-after-hook/index.js
+// node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
 function bindApi(hook2, state, name) {
@@ -10601,7 +10696,7 @@ function Collection() {
 }
 var before_after_hook_default = { Singular, Collection };
 
-// ../../main/node_modules/@octokit/endpoint/dist-bundle/index.js
+// node_modules/@octokit/endpoint/dist-bundle/index.js
 var VERSION3 = "0.0.0-development";
 var userAgent = `octokit-endpoint.js/${VERSION3} ${getUserAgent()}`;
 var DEFAULTS = {
@@ -10914,7 +11009,7 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// ../../main/node_modules/@octokit/request/node_modules/content-type/dist/index.js
+// node_modules/@octokit/request/node_modules/content-type/dist/index.js
 var SP = 32;
 var HTAB = 9;
 var SEMI = 59;
@@ -11098,7 +11193,7 @@ function unescapeQuotedPairs(str, start, end) {
   return result + str.slice(start, end);
 }
 
-// ../../main/node_modules/json-with-bigint/json-with-bigint.js
+// node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
 var noiseValue = /^-?\d+n+$/;
 var originalStringify = JSON.stringify;
@@ -11433,7 +11528,7 @@ var JSONParse = (text, reviver) => {
   }
 };
 
-// ../../main/node_modules/@octokit/request/dist-bundle/index.js
+// node_modules/@octokit/request/dist-bundle/index.js
 var VERSION4 = "10.0.16";
 var defaults_default = {
   headers: {
@@ -11615,7 +11710,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request = withDefaults2(endpoint, defaults_default);
 
-// ../../main/node_modules/@octokit/graphql/dist-bundle/index.js
+// node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION5 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
@@ -11725,7 +11820,7 @@ function withCustomRequest(customRequest) {
   });
 }
 
-// ../../main/node_modules/@octokit/auth-token/dist-bundle/index.js
+// node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
 var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
@@ -11770,10 +11865,10 @@ var createTokenAuth = function createTokenAuth2(token) {
   });
 };
 
-// ../../main/node_modules/@octokit/core/dist-src/version.js
+// node_modules/@octokit/core/dist-src/version.js
 var VERSION6 = "7.0.8";
 
-// ../../main/node_modules/@octokit/core/dist-src/index.js
+// node_modules/@octokit/core/dist-src/index.js
 var noop3 = () => {
 };
 var consoleWarn = console.warn.bind(console);
@@ -11907,10 +12002,10 @@ var Octokit = class {
   auth;
 };
 
-// ../../main/node_modules/@octokit/plugin-request-log/dist-src/version.js
+// node_modules/@octokit/plugin-request-log/dist-src/version.js
 var VERSION7 = "6.0.0";
 
-// ../../main/node_modules/@octokit/plugin-request-log/dist-src/index.js
+// node_modules/@octokit/plugin-request-log/dist-src/index.js
 function requestLog(octokit) {
   octokit.hook.wrap("request", (request2, options) => {
     octokit.log.debug("request", options);
@@ -11934,7 +12029,7 @@ function requestLog(octokit) {
 }
 requestLog.VERSION = VERSION7;
 
-// ../../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION8 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
@@ -12050,10 +12145,10 @@ function paginateRest(octokit) {
 }
 paginateRest.VERSION = VERSION8;
 
-// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 var VERSION9 = "17.0.0";
 
-// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -14345,7 +14440,7 @@ var Endpoints = {
 };
 var endpoints_default = Endpoints;
 
-// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
@@ -14468,7 +14563,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
   return Object.assign(withDecorations, requestWithDefaults);
 }
 
-// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 function restEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -14485,10 +14580,10 @@ function legacyRestEndpointMethods(octokit) {
 }
 legacyRestEndpointMethods.VERSION = VERSION9;
 
-// ../../main/node_modules/@octokit/rest/dist-src/version.js
+// node_modules/@octokit/rest/dist-src/version.js
 var VERSION10 = "22.0.1";
 
-// ../../main/node_modules/@octokit/rest/dist-src/index.js
+// node_modules/@octokit/rest/dist-src/index.js
 var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
   {
     userAgent: `octokit-rest.js/${VERSION10}`
@@ -14540,7 +14635,7 @@ function describeActionError(error) {
 }
 
 // action/load-action-config.ts
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // core/config/config-schema.ts
 var OnConflictSchema = external_exports.enum(["resolve", "retry", "skip"]).describe(
@@ -14586,7 +14681,7 @@ var ConfigSchema = external_exports.object({
 }).strict();
 
 // core/config/load-config.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 
 // core/config/locate-yaml-path.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -14689,7 +14784,7 @@ function parseConfig(text, sourceName = CONFIG_PATH) {
 async function loadConfigFile(path, sourceName = path) {
   let text;
   try {
-    text = await readFile2(path, "utf8");
+    text = await readFile3(path, "utf8");
   } catch (error) {
     const code = error.code;
     if (code === "ENOENT") return parseConfig("", sourceName);
@@ -14737,7 +14832,7 @@ async function git(args, options) {
 // action/load-action-config.ts
 async function loadActionConfig(workspace, inputs, trustedRef) {
   const trusted = trustedRef === void 0 ? void 0 : await readFileAtRef(workspace, trustedRef, CONFIG_PATH);
-  const config = trusted === void 0 ? await loadConfigFile(join4(workspace, CONFIG_PATH), CONFIG_PATH) : parseConfig(trusted, `${CONFIG_PATH} (${trustedRef?.replace(/^refs\/remotes\//, "")})`);
+  const config = trusted === void 0 ? await loadConfigFile(join5(workspace, CONFIG_PATH), CONFIG_PATH) : parseConfig(trusted, `${CONFIG_PATH} (${trustedRef?.replace(/^refs\/remotes\//, "")})`);
   return ConfigSchema.parse({
     ...config,
     ...inputs.model !== void 0 && { model: inputs.model },
@@ -14881,7 +14976,7 @@ function readActionInputs(getInput2) {
 }
 
 // action/read-event.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 var RepositorySchema = external_exports.object({
   name: external_exports.string().min(1),
   full_name: external_exports.string().min(1),
@@ -14928,7 +15023,7 @@ async function readEvent(env = process.env) {
   }
   let text;
   try {
-    text = await readFile3(path, "utf8");
+    text = await readFile4(path, "utf8");
   } catch (error) {
     throw new EnvironmentError(`cannot read the event file ${path} (GITHUB_EVENT_PATH): ${String(error)}`, {
       cause: error
@@ -15423,7 +15518,7 @@ function checkMaxLength(maxLength) {
     ]);
   }
 }
-function join5(parts) {
+function join6(parts) {
   return parts.footer ? `${parts.body}
 
 ${parts.footer}` : parts.body;
@@ -15464,7 +15559,7 @@ function fitToLength(levels, render, maxLength, truncationNote2) {
     }
     return parts;
   };
-  const fits = (index) => join5(at(index)).length <= maxLength;
+  const fits = (index) => join6(at(index)).length <= maxLength;
   const last = levels.length - 1;
   if (fits(last)) {
     let best = last;
@@ -15474,7 +15569,7 @@ function fitToLength(levels, render, maxLength, truncationNote2) {
       if (fits(mid)) best = mid;
       else low = mid + 1;
     }
-    return join5(at(best));
+    return join6(at(best));
   }
   const minimal = at(last);
   const footer = minimal.footer ? `
@@ -17240,7 +17335,7 @@ function formatDependency(dependency) {
 
 // core/git/restore-agent-config.ts
 import { lstat, rm as rm2, rmdir } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join6, relative, resolve as resolve2, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join7, relative, resolve as resolve2, sep as sep2 } from "node:path";
 var STEERING_FILE_NAMES = /* @__PURE__ */ new Set(["CLAUDE.md", "CLAUDE.local.md", ".mcp.json"]);
 var STEERING_DIRECTORY_NAMES = /* @__PURE__ */ new Set([".claude"]);
 var ROOT_CODE_PATHS = [".gitmodules", ".husky", ".githooks"];
@@ -17313,14 +17408,14 @@ async function removePaths(repoDir, paths) {
     { cwd: repoDir, input: toNulList(paths), env: LITERAL }
   );
   for (const path of paths) {
-    await rm2(join6(repoDir, path), { recursive: true, force: true });
+    await rm2(join7(repoDir, path), { recursive: true, force: true });
     await removeEmptyParents(repoDir, path);
   }
 }
 async function removeEmptyParents(repoDir, path) {
   const parts = path.split("/").slice(0, -1);
   while (parts.length > 0) {
-    const dir = join6(repoDir, ...parts);
+    const dir = join7(repoDir, ...parts);
     try {
       if (!(await lstat(dir)).isDirectory()) return;
       await rmdir(dir);
@@ -17348,7 +17443,7 @@ function toNulList(paths) {
 // core/git/worktrees.ts
 import { rm as rm3 } from "node:fs/promises";
 
-// ../../main/node_modules/yocto-queue/index.js
+// node_modules/yocto-queue/index.js
 var Node = class {
   value;
   next;
@@ -17414,7 +17509,7 @@ var Queue = class {
   }
 };
 
-// ../../main/node_modules/p-limit/index.js
+// node_modules/p-limit/index.js
 function pLimit(concurrency) {
   let rejectOnClear = false;
   if (typeof concurrency === "object") {
@@ -17684,7 +17779,7 @@ function buildRunReport(ledger, context) {
 }
 
 // core/run/integrate-attempt.ts
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 
 // core/agent/build-resolve-prompt.ts
 function buildResolvePrompt(input) {
@@ -17838,8 +17933,8 @@ async function integrateTaskCommit(target, taskCommit, labels, message, options 
 }
 
 // core/integrate/resolve-conflict.ts
-import { readFile as readFile4 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
+import { join as join8 } from "node:path";
 async function resolveConflictWithAgent(input) {
   const { target, worktreeDir: dir } = input;
   await input.worktrees.addDetached(dir, input.head);
@@ -17867,7 +17962,7 @@ async function resolveConflictWithAgent(input) {
     }
     const leftovers = [];
     for (const file of conflicted) {
-      const text = await readFile4(join7(dir, file), "utf8").catch(() => "");
+      const text = await readFile5(join8(dir, file), "utf8").catch(() => "");
       if (hasConflictMarkers(text)) leftovers.push(file);
     }
     if (leftovers.length > 0) {
@@ -17981,7 +18076,7 @@ async function integrateAttempt(context, task, facts, earlier) {
   const resolution = await resolveConflictWithAgent({
     target: context.target,
     worktrees: context.worktrees,
-    worktreeDir: join8(context.workDir, `resolve-${task.id}`),
+    worktreeDir: join9(context.workDir, `resolve-${task.id}`),
     head: conflict.head,
     taskBranch: facts.branch,
     taskCommit: facts.commit,
@@ -18048,10 +18143,10 @@ async function runTaskAttempt(input) {
 }
 
 // core/run/run-verify.ts
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 var OUTPUT_TAIL_CHARS = 6e3;
 async function runVerify(options) {
-  const dir = join9(options.workDir, "verify");
+  const dir = join10(options.workDir, "verify");
   await options.worktrees.addDetached(dir, options.commit);
   try {
     const outcome = await runProcessGroup({
@@ -18514,11 +18609,11 @@ function dispatchWaitMs(env) {
 }
 var actionsCache = {
   restore: async (paths, key) => {
-    const cache = await import("./chunks/cache-P2GSBXZ4.js");
+    const cache = await import("./chunks/cache-IGA6VUTF.js");
     return cache.isFeatureAvailable() ? cache.restoreCache(paths, key) : void 0;
   },
   save: async (paths, key) => {
-    const cache = await import("./chunks/cache-P2GSBXZ4.js");
+    const cache = await import("./chunks/cache-IGA6VUTF.js");
     if (cache.isFeatureAvailable()) await cache.saveCache(paths, key);
   }
 };

@@ -4,13 +4,15 @@
  * downloaded (no install step), so `dist/` is committed; `test/action-metadata/dist-fresh.test.ts` rebuilds with
  * the same options and fails when the committed files differ.
  *
- * The agent SDK is bundled (it is plain JavaScript); its native Claude Code executable cannot be, so the action
- * passes `pathToClaudeCodeExecutable` to a CLI it installs at run time.
+ * The agent SDK is never bundled: its licence ("All rights reserved") forbids redistributing it from an MIT
+ * repository. The action installs it at run time beside the Claude Code CLI (action/install-claude-code.ts) and
+ * imports it from there; `test/action-metadata/dist-licenses.test.ts` fails on any non-permissive licence here.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { AGENT_SDK_PACKAGE } from '../action/install-claude-code.ts';
 
 /** The repository root (this file lives in `scripts/`). */
 export const REPOSITORY_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,11 +47,13 @@ export function actionBuildOptions(outfile: string): BuildOptions & { metafile: 
     entryPoints: [join(REPOSITORY_ROOT, ACTION_ENTRY)],
     outdir: dirname(outfile),
     entryNames: basename(outfile, '.js'),
-    // Code loaded on demand (the agent SDK, @actions/cache) lives in chunks, so a job that does not need it does
+    // Code loaded on demand (the Claude agent, @actions/cache) lives in chunks, so a job that does not need it does
     // not pay for parsing it: most of the bundle's size, and most of its start-up time.
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
+    // Installed at run time, never redistributed (see above).
+    external: [AGENT_SDK_PACKAGE],
     platform: 'node',
     target: 'node24',
     format: 'esm',

@@ -1,13 +1,15 @@
 /**
  * The default agent: Claude Code, driven through `@anthropic-ai/claude-agent-sdk` with the native executable
- * the SDK brings. Failures of the agent (API errors, limits, timeouts, a crashed CLI) come back as
+ * the SDK brings. The SDK is loaded when the agent first runs: from this package's dependencies by default, or
+ * through `loadSdk` (the action imports it from the folder it installs the CLI into, since the SDK's licence
+ * forbids bundling it). Failures of the agent (API errors, limits, timeouts, a crashed CLI) come back as
  * `ok: false` with a sentence saying what to do; `run()` never throws for them.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { type Options, query, type SpawnedProcess, type SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
+import type { Options, query, SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import { z } from 'zod';
 import { EnvironmentError } from '../errors/errors.ts';
 import { PlanSchema } from '../plan/plan-schema.ts';
@@ -22,6 +24,11 @@ import {
 } from './claude-result.ts';
 import { killProcessGroup } from './kill-process-group.ts';
 import { readClaudeAuthStatus } from './read-claude-auth-status.ts';
+
+/** The part of the agent SDK the agent uses. */
+export interface ClaudeAgentSdk {
+  query: typeof query;
+}
 
 /** How the Claude agent is configured (from `.github/claude-cluster.yml` and the entry point). */
 export interface ClaudeAgentOptions {
@@ -47,6 +54,8 @@ export interface ClaudeAgentOptions {
   loginCheck?: 'environment' | 'claude-code';
   /** Further Claude Code CLI flags (`--flag value`, or `--flag` → null), e.g. from the action's `claude-args`. */
   extraArgs?: Record<string, string | null>;
+  /** Loads the agent SDK, once, before the first run; this package's own dependency by default. */
+  loadSdk?: () => Promise<ClaudeAgentSdk>;
 }
 
 /** The plan's JSON Schema, from the zod schema that validates it afterwards anyway. */
@@ -65,6 +74,11 @@ const STDERR_TAIL_LIMIT = 4 * 1024;
 /** Creates the Claude Code agent. */
 export function createClaudeAgent(options: ClaudeAgentOptions): Agent {
   const baseEnv = options.env ?? process.env;
+  let sdk: Promise<ClaudeAgentSdk> | undefined;
+  const loadSdk = (): Promise<ClaudeAgentSdk> => {
+    sdk ??= (options.loadSdk ?? importDependencySdk)();
+    return sdk;
+  };
   return {
     name: 'claude-code',
     preflight: async () => {
@@ -73,9 +87,16 @@ export function createClaudeAgent(options: ClaudeAgentOptions): Agent {
         options.loginCheck ?? 'environment',
         options.pathToClaudeCodeExecutable,
       );
+      // A missing or broken SDK is an environment problem: name it before any task starts.
+      await loadSdk();
     },
-    run: (input) => runClaude(options, baseEnv, input),
+    run: async (input) => runClaude(options, baseEnv, input, await loadSdk()),
   };
+}
+
+/** The SDK this package depends on (never bundled: the action's build marks it external). */
+function importDependencySdk(): Promise<ClaudeAgentSdk> {
+  return import('@anthropic-ai/claude-agent-sdk');
 }
 
 /**
@@ -134,6 +155,7 @@ async function runClaude(
   options: ClaudeAgentOptions,
   baseEnv: NodeJS.ProcessEnv,
   input: AgentRunInput,
+  sdk: ClaudeAgentSdk,
 ): Promise<AgentRunResult> {
   const state: ClaudeRunObservation = {
     startedAt: Date.now(),
@@ -173,7 +195,7 @@ async function runClaude(
   };
 
   try {
-    const messages = query({
+    const messages = sdk.query({
       prompt: input.prompt,
       options: {
         ...buildQueryOptions(options, baseEnv, input, limits),

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   claudeCodeCacheKey,
+  claudeCodeInstallDir,
   type InstallClaudeCodeOptions,
   installClaudeCode,
   type ToolCache,
@@ -13,28 +14,34 @@ import {
 import { EnvironmentError, InputError } from '../../core/errors/errors.ts';
 
 const REAL_PACKAGE = resolve(import.meta.dirname, '../../node_modules/@anthropic-ai/claude-code');
+const REAL_SDK = resolve(import.meta.dirname, '../../node_modules/@anthropic-ai/claude-agent-sdk');
 
 /**
  * Stands in for npm: records its arguments, then behaves as FAKE_NPM_MODE says. By default it "installs" a
- * `claude` that prints the requested version, like the real package's bin link.
+ * `claude` that prints the requested version, like the real package's bin link, and an agent SDK package whose
+ * manifest names the requested version and its entry.
  */
 const FAKE_NPM = `#!/bin/sh
 printf '%s\\n' "$*" >> "$FAKE_NPM_LOG"
-prefix=""; spec=""
+prefix=""; cli=""; sdk=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) prefix="$2"; shift 2 ;;
-    install|--*) shift ;;
-    *) spec="$1"; shift ;;
+    @anthropic-ai/claude-code@*) cli="$1"; shift ;;
+    @anthropic-ai/claude-agent-sdk@*) sdk="$1"; shift ;;
+    *) shift ;;
   esac
 done
-version="\${spec##*@}"
+version="\${cli##*@}"
+sdk_version="\${sdk##*@}"
 attempt=$(wc -l < "$FAKE_NPM_LOG")
+sdk_dir="$prefix/node_modules/@anthropic-ai/claude-agent-sdk"
 case "$FAKE_NPM_MODE" in
   hang) sleep 60 & echo $! > "$FAKE_NPM_PIDFILE"; wait; exit 0 ;;
-  fail) echo "npm error code E404 $spec is not in this registry" >&2; exit 1 ;;
+  fail) echo "npm error code E404 $cli is not in this registry" >&2; exit 1 ;;
   flaky) if [ "$attempt" -le "$FAKE_NPM_FAILURES" ]; then echo "npm error network ETIMEDOUT" >&2; exit 1; fi ;;
   wrong-version) version="9.9.9" ;;
+  wrong-sdk-version) sdk_version="0.0.1" ;;
   no-bin) mkdir -p "$prefix/node_modules"; exit 0 ;;
   real)
     pkg="$prefix/node_modules/@anthropic-ai/claude-code"
@@ -42,21 +49,30 @@ case "$FAKE_NPM_MODE" in
     cp "$FAKE_NPM_SOURCE/package.json" "$pkg/package.json"
     cp -l "$FAKE_NPM_SOURCE/bin/claude.exe" "$pkg/bin/claude.exe" 2>/dev/null || cp "$FAKE_NPM_SOURCE/bin/claude.exe" "$pkg/bin/claude.exe"
     ln -s ../@anthropic-ai/claude-code/bin/claude.exe "$prefix/node_modules/.bin/claude"
+    cp -r "$FAKE_NPM_SDK_SOURCE" "$sdk_dir"
     exit 0 ;;
 esac
 mkdir -p "$prefix/node_modules/.bin"
 printf '#!/bin/sh\\necho "%s (Claude Code)"\\n' "$version" > "$prefix/node_modules/.bin/claude"
 chmod +x "$prefix/node_modules/.bin/claude"
+if [ "$FAKE_NPM_MODE" != "no-sdk" ]; then
+  mkdir -p "$sdk_dir"
+  printf '{"version":"%s","exports":{".":{"types":"./sdk.d.ts","default":"./sdk.mjs"}}}' "$sdk_version" > "$sdk_dir/package.json"
+  echo 'export function query() {}' > "$sdk_dir/sdk.mjs"
+fi
 `;
 
 let dir: string;
 let toolDir: string;
+/** Where the pinned CLI and SDK pair is installed. */
+let installDir: string;
 let npmLog: string;
 let warnings: string[];
 
 beforeEach(async () => {
   dir = await realpath(await mkdtemp(join(tmpdir(), 'install-claude-')));
   toolDir = join(dir, 'tools');
+  installDir = claudeCodeInstallDir(toolDir, '2.1.330', '0.3.330');
   npmLog = join(dir, 'npm.log');
   warnings = [];
   await writeFile(join(dir, 'fake-npm.sh'), FAKE_NPM);
@@ -70,6 +86,7 @@ afterEach(async () => {
 function install(overrides: Partial<InstallClaudeCodeOptions> = {}, fakeEnv: Record<string, string> = {}) {
   return installClaudeCode({
     version: '2.1.330',
+    agentSdkVersion: '0.3.330',
     toolDir,
     npmCommand: `sh '${join(dir, 'fake-npm.sh')}'`,
     retryDelayMs: 1,
@@ -127,41 +144,39 @@ function isRunning(pid: number): boolean {
 
 describe('installClaudeCode', () => {
   describe('on a fresh runner', () => {
-    it('installs the exact version from the npm registry into <toolDir>/<version> and returns its executable', async () => {
+    it('installs the exact CLI and agent SDK versions from the npm registry in one npm call and returns the executable and the SDK entry', async () => {
       const installed = await install();
 
       expect(installed).toEqual({
-        executable: join(toolDir, '2.1.330', 'node_modules', '.bin', 'claude'),
+        executable: join(installDir, 'node_modules', '.bin', 'claude'),
+        agentSdkEntry: join(installDir, 'node_modules', '@anthropic-ai', 'claude-agent-sdk', 'sdk.mjs'),
         fromCache: false,
       });
+      expect(installDir).toBe(join(toolDir, '2.1.330-agent-sdk-0.3.330'));
       expect(await npmCalls()).toEqual([
-        `install --no-save --no-audit --no-fund --prefix ${join(toolDir, '2.1.330')} @anthropic-ai/claude-code@2.1.330`,
+        `install --no-save --no-audit --no-fund --omit=peer --prefix ${installDir} @anthropic-ai/claude-code@2.1.330 @anthropic-ai/claude-agent-sdk@0.3.330`,
       ]);
       expect(warnings).toEqual([]);
     });
   });
 
-  describe('when <toolDir>/<version> already holds a working CLI', () => {
+  describe('when the install folder already holds a working CLI and SDK', () => {
     it('reuses it without calling npm', async () => {
       await install();
       const again = await install();
 
       expect(again.fromCache).toBe(true);
-      expect(again.executable).toBe(join(toolDir, '2.1.330', 'node_modules', '.bin', 'claude'));
+      expect(again.executable).toBe(join(installDir, 'node_modules', '.bin', 'claude'));
       expect(await npmCalls()).toHaveLength(1);
     });
   });
 
-  describe('when <toolDir>/<version> holds a CLI of another version', () => {
+  describe('when the install folder holds a CLI of another version', () => {
     it('installs again over it', async () => {
-      await mkdir(join(toolDir, '2.1.330', 'node_modules', '.bin'), { recursive: true });
-      await writeFile(
-        join(toolDir, '2.1.330', 'node_modules', '.bin', 'claude'),
-        '#!/bin/sh\necho "2.0.0"\n',
-        {
-          mode: 0o755,
-        },
-      );
+      await mkdir(join(installDir, 'node_modules', '.bin'), { recursive: true });
+      await writeFile(join(installDir, 'node_modules', '.bin', 'claude'), '#!/bin/sh\necho "2.0.0"\n', {
+        mode: 0o755,
+      });
 
       const installed = await install();
 
@@ -180,7 +195,43 @@ describe('installClaudeCode', () => {
       expect(error.message).toContain('printed 9.9.9');
       expect(error.message).toContain('pin claude-code-version to a published version');
       expect(await npmCalls()).toHaveLength(1);
-      expect(existsSync(join(toolDir, '2.1.330'))).toBe(false);
+      expect(existsSync(installDir)).toBe(false);
+    });
+  });
+
+  describe('when npm installs no agent SDK', () => {
+    it('reports the missing SDK as the last error', async () => {
+      const error = await rejection(install({ retries: 0 }, { FAKE_NPM_MODE: 'no-sdk' }));
+
+      expect(error).toBeInstanceOf(EnvironmentError);
+      expect(error.message).toContain('no readable @anthropic-ai/claude-agent-sdk under');
+    });
+  });
+
+  describe('when the install folder holds an agent SDK of another version', () => {
+    it('installs again over it', async () => {
+      await install();
+      const manifest = join(installDir, 'node_modules/@anthropic-ai/claude-agent-sdk/package.json');
+      await writeFile(
+        manifest,
+        JSON.stringify({ version: '0.0.1', exports: { '.': { default: './sdk.mjs' } } }),
+      );
+      await writeFile(npmLog, '');
+
+      const installed = await install();
+
+      expect(installed.fromCache).toBe(false);
+      expect(await npmCalls()).toHaveLength(1);
+      expect(JSON.parse(await readFile(manifest, 'utf8'))).toMatchObject({ version: '0.3.330' });
+    });
+  });
+
+  describe('when npm installs an agent SDK of another version', () => {
+    it('fails naming both versions', async () => {
+      const error = await rejection(install({ retries: 0 }, { FAKE_NPM_MODE: 'wrong-sdk-version' }));
+
+      expect(error).toBeInstanceOf(EnvironmentError);
+      expect(error.message).toContain('is 0.0.1, not 0.3.330');
     });
   });
 
@@ -228,7 +279,7 @@ describe('installClaudeCode', () => {
 
       expect(error).toBeInstanceOf(EnvironmentError);
       expect(error.message).toContain(
-        'could not install Claude Code 2.1.330 (@anthropic-ai/claude-code@2.1.330)',
+        'could not install Claude Code 2.1.330 (@anthropic-ai/claude-code@2.1.330 with @anthropic-ai/claude-agent-sdk@0.3.330)',
       );
       expect(error.message).toContain('after 3 attempts');
       expect(error.message).toContain('npm error code E404');
@@ -236,7 +287,7 @@ describe('installClaudeCode', () => {
         'check that the runner can reach the npm registry, or pin claude-code-version to a published version',
       );
       expect(await npmCalls()).toHaveLength(3);
-      expect(existsSync(join(toolDir, '2.1.330'))).toBe(false);
+      expect(existsSync(installDir)).toBe(false);
     });
   });
 
@@ -254,8 +305,10 @@ describe('installClaudeCode', () => {
   });
 
   describe('with a cache', () => {
-    it('uses a key naming the version, platform and architecture', () => {
-      expect(claudeCodeCacheKey('2.1.330')).toBe(`claude-code-2.1.330-${process.platform}-${process.arch}`);
+    it('uses a key naming both versions, the platform and the architecture', () => {
+      expect(claudeCodeCacheKey('2.1.330', '0.3.330')).toBe(
+        `claude-code-2.1.330-agent-sdk-0.3.330-${process.platform}-${process.arch}`,
+      );
     });
 
     describe('on a miss', () => {
@@ -265,8 +318,8 @@ describe('installClaudeCode', () => {
         const installed = await install({ cache });
 
         expect(installed.fromCache).toBe(false);
-        expect(cache.restored).toEqual([claudeCodeCacheKey('2.1.330')]);
-        expect(cache.saved).toEqual([claudeCodeCacheKey('2.1.330')]);
+        expect(cache.restored).toEqual([claudeCodeCacheKey('2.1.330', '0.3.330')]);
+        expect(cache.saved).toEqual([claudeCodeCacheKey('2.1.330', '0.3.330')]);
         expect(await npmCalls()).toHaveLength(1);
       });
     });
@@ -281,7 +334,8 @@ describe('installClaudeCode', () => {
         const installed = await install({ cache });
 
         expect(installed).toEqual({
-          executable: join(toolDir, '2.1.330', 'node_modules', '.bin', 'claude'),
+          executable: join(installDir, 'node_modules', '.bin', 'claude'),
+          agentSdkEntry: join(installDir, 'node_modules', '@anthropic-ai', 'claude-agent-sdk', 'sdk.mjs'),
           fromCache: true,
         });
         expect(await npmCalls()).toEqual([]);
@@ -331,19 +385,28 @@ describe('installClaudeCode', () => {
   });
 
   describe('with the real Claude Code package', () => {
-    it('installs the CLI of node_modules offline and verifies that it prints 2.1.330', async () => {
-      const installed = await install({}, { FAKE_NPM_MODE: 'real', FAKE_NPM_SOURCE: REAL_PACKAGE });
+    it('installs the CLI and SDK of node_modules offline, verifies that the CLI prints 2.1.330 and finds the SDK entry its exports name', async () => {
+      const installed = await install(
+        {},
+        { FAKE_NPM_MODE: 'real', FAKE_NPM_SOURCE: REAL_PACKAGE, FAKE_NPM_SDK_SOURCE: REAL_SDK },
+      );
 
       expect(installed.fromCache).toBe(false);
-      expect(installed.executable).toBe(join(toolDir, '2.1.330', 'node_modules', '.bin', 'claude'));
+      expect(installed.executable).toBe(join(installDir, 'node_modules', '.bin', 'claude'));
       expect(execFileSync(installed.executable, ['--version'], { encoding: 'utf8' })).toMatch(/^2\.1\.330 /);
+      expect(installed.agentSdkEntry).toBe(
+        join(installDir, 'node_modules/@anthropic-ai/claude-agent-sdk/sdk.mjs'),
+      );
       const again = await install({ version: '2.1.330' });
       expect(again.fromCache).toBe(true);
     });
 
     it('refuses it when another version was asked for', async () => {
       const error = await rejection(
-        install({ version: '2.1.331' }, { FAKE_NPM_MODE: 'real', FAKE_NPM_SOURCE: REAL_PACKAGE }),
+        install(
+          { version: '2.1.331' },
+          { FAKE_NPM_MODE: 'real', FAKE_NPM_SOURCE: REAL_PACKAGE, FAKE_NPM_SDK_SOURCE: REAL_SDK },
+        ),
       );
 
       expect(error.message).toContain('printed 2.1.330');

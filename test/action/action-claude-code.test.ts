@@ -1,13 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PINNED_CLAUDE_CODE_VERSION } from '../../action/action-inputs.ts';
 import { type FakeMessagesApi, startFakeMessagesApi } from '../fake-anthropic/fake-messages-api.ts';
 import { createTempRemote, type TempRemote } from '../helpers/temp-remote.ts';
+import { provideClaudeInstall } from './provide-claude-install.ts';
 import { runBundledAction } from './run-bundled-action.ts';
-
-const INSTALLED_CLI = join(import.meta.dirname, '..', '..', 'node_modules', '@anthropic-ai', 'claude-code');
 
 let remote: TempRemote;
 let toolCache: string;
@@ -16,12 +14,10 @@ let api: FakeMessagesApi | undefined;
 beforeEach(() => {
   remote = createTempRemote({ 'README.md': '# widgets\n' });
   home = mkdtempSync(join(tmpdir(), 'cluster-claude-home-'));
-  // The runner's tool cache already holds the pinned CLI (CI installs it from the npm registry as a dev
-  // dependency), so the action reuses it instead of downloading: no network in tests.
+  // The runner's tool cache already holds the pinned CLI and agent SDK (CI installs both from the npm registry as
+  // dependencies), so the action reuses them instead of downloading: no network in tests.
   toolCache = mkdtempSync(join(tmpdir(), 'cluster-tool-cache-'));
-  const prefix = join(toolCache, 'claude-code', PINNED_CLAUDE_CODE_VERSION, 'node_modules', '@anthropic-ai');
-  mkdirSync(prefix, { recursive: true });
-  symlinkSync(INSTALLED_CLI, join(prefix, 'claude-code'));
+  provideClaudeInstall(toolCache);
 });
 afterEach(async () => {
   await api?.close();

@@ -43,6 +43,8 @@ export async function runBundledAction(options: {
   event?: unknown;
   env?: NodeJS.ProcessEnv;
   toolCache?: string;
+  /** Another build of the bundle (e.g. an older one, to compare start-up times); the committed one by default. */
+  bundle?: string;
 }): Promise<BundledRun> {
   const runner = mkdtempSync(join(tmpdir(), 'cluster-runner-'));
   const outputFile = join(runner, 'output');
@@ -72,7 +74,7 @@ export async function runBundledAction(options: {
     ...inputs,
     ...options.env,
   };
-  const child = spawn(process.execPath, [BUNDLE], {
+  const child = spawn(process.execPath, [options.bundle ?? BUNDLE], {
     cwd: options.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -331,6 +331,20 @@ describe('createClaudeAgent', () => {
 
       await expect(agent.preflight()).rejects.toThrow(`the Claude Code executable ${path} does not exist`);
     });
+
+    it('fails with the SDK loader’s error when the agent SDK does not load', async () => {
+      const missing = new EnvironmentError(
+        'could not load @anthropic-ai/claude-agent-sdk from /nowhere/sdk.mjs',
+      );
+      const agent = createClaudeAgent({
+        maxTurns: 1,
+        allowedTools: TOOLS,
+        env: { ANTHROPIC_API_KEY: 'fake-key' },
+        loadSdk: () => Promise.reject(missing),
+      });
+
+      await expect(agent.preflight()).rejects.toBe(missing);
+    });
   });
 });
 
