@@ -80,7 +80,14 @@ function taskDispatchInputs(source: WaveSource, ids: readonly string[], token: s
     'issue-number': source.issueNumber,
     'base-ref': source.base,
     mode: 'task',
-    tasks: JSON.stringify(ids.map((id) => matrixEntry(findTask(source.plan, id), source.start, token))),
+    tasks: JSON.stringify(
+      ids.map((id) => ({
+        ...matrixEntry(findTask(source.plan, id), source.start, token),
+        // The App found the run under this prefix (its effective configuration, maybe the owner's `.github` file):
+        // the job looks there too instead of trusting its checkout's file.
+        branch_prefix: source.context.config.branch_prefix,
+      })),
+    ),
     'max-parallel': source.context.config.max_parallel,
   };
 }
