@@ -21,6 +21,14 @@ export async function loadActionConfig(
     trusted === undefined
       ? await loadConfigFile(join(workspace, CONFIG_PATH), CONFIG_PATH)
       : parseConfig(trusted, `${CONFIG_PATH} (${trustedRef?.replace(/^refs\/remotes\//, '')})`);
+  return applyActionInputs(config, inputs);
+}
+
+/**
+ * The action inputs that overlap configuration keys (model, max-turns, budget-usd, allowed-tools, on-conflict,
+ * verify), applied over a configuration: they are the workflow file's choices, made on the default branch.
+ */
+export function applyActionInputs(config: Config, inputs: ActionInputs): Config {
   return ConfigSchema.parse({
     ...config,
     ...(inputs.model !== undefined && { model: inputs.model }),

@@ -1,15 +1,24 @@
+import { ConfigSchema } from '../core/config/config-schema.ts';
 import { InputError } from '../core/errors/errors.ts';
 import { DispatchTokenSchema } from '../core/orchestrate/dispatch-record.ts';
 import { type Task, TaskIdSchema, TaskSchema } from '../core/plan/plan-schema.ts';
 
-/** A matrix entry: a plan task, plus the dispatch token when the App dispatched it. */
-const MatrixEntrySchema = TaskSchema.extend({ dispatch: DispatchTokenSchema.optional() });
+/**
+ * A matrix entry: a plan task, plus the dispatch token and the run's branch prefix when the App dispatched it. The
+ * prefix is checked as the configuration checks it: it becomes part of every ref the job reads and pushes.
+ */
+const MatrixEntrySchema = TaskSchema.extend({
+  dispatch: DispatchTokenSchema.optional(),
+  branch_prefix: ConfigSchema.shape.branch_prefix.unwrap().optional(),
+});
 
 /** The `task` input, parsed. */
 export interface TaskInput {
   task: Task;
   /** The App's dispatch token: the job works only if that dispatch owns the task. */
   dispatch?: string;
+  /** The run's branch prefix as the App configured it (maybe from the owner's `.github` repository). */
+  branchPrefix?: string;
 }
 
 /** The largest `task` input accepted: a matrix entry is one task, never a document. */
@@ -49,6 +58,10 @@ export function parseTaskInput(text: string | undefined): TaskInput {
   }
   if (parsed.data.prompt.trim() === '')
     throw new InputError(`task \`${parsed.data.id}\` has an empty prompt`);
-  const { dispatch, ...task } = parsed.data;
-  return { task, ...(dispatch === undefined ? {} : { dispatch }) };
+  const { dispatch, branch_prefix: branchPrefix, ...task } = parsed.data;
+  return {
+    task,
+    ...(dispatch === undefined ? {} : { dispatch }),
+    ...(branchPrefix === undefined ? {} : { branchPrefix }),
+  };
 }

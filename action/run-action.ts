@@ -9,7 +9,7 @@ import { createActionAgent } from './create-action-agent.ts';
 import { createOctokit } from './create-octokit.ts';
 import { describeActionError } from './describe-action-error.ts';
 import type { ToolCache } from './install-claude-code.ts';
-import { loadActionConfig } from './load-action-config.ts';
+import { applyActionInputs, loadActionConfig } from './load-action-config.ts';
 import { maskSecrets } from './mask-secrets.ts';
 import { readActionInputs } from './read-action-inputs.ts';
 import { type ActionEvent, readEvent } from './read-event.ts';
@@ -70,6 +70,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       base: inputs['base-ref'] ?? event.repository.default_branch,
       readIssue: () => readIssueText(inputs, event, env),
       config,
+      applyInputs: (recorded) => applyActionInputs(recorded, inputs),
       workspace,
       tempDir: env.RUNNER_TEMP ?? tmpdir(),
       trustedConfigRef: trustedRef,
@@ -83,7 +84,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
         agentKind: 'command',
       }),
       gitEnv,
-      createAgent: () => createActionAgent(agentContext),
+      createAgent: (runConfig) => createActionAgent({ ...agentContext, config: runConfig }),
       setOutput: (name, value) => core.setOutput(name, value),
       writeSummary: async (markdown) => void (await core.summary.addRaw(markdown).write()),
       dispatchTimeoutMs: dispatchWaitMs(env),

@@ -20,7 +20,16 @@ export interface TaskModeInput {
   base: string;
   /** The issue's title and text for the agent's context; read only once the job knows it will work. */
   readIssue: () => Promise<{ title?: string; body?: string }>;
+  /**
+   * The checkout's configuration with the action inputs applied: used only when the run's start entry records no
+   * configuration (a run not started by the App, or by an older one).
+   */
   config: Config;
+  /**
+   * Applies the action inputs that override configuration keys (the workflow file's choices, as for `config`) over
+   * the configuration the run's start entry records.
+   */
+  applyInputs: (config: Config) => Config;
   /** The job's checkout (`GITHUB_WORKSPACE`). */
   workspace: string;
   /** Scratch space (`RUNNER_TEMP`). */
@@ -31,8 +40,8 @@ export interface TaskModeInput {
   verifyEnv?: NodeJS.ProcessEnv;
   /** Credentials for the engine's own fetches and pushes (never given to the agent). */
   gitEnv?: NodeJS.ProcessEnv;
-  /** Built lazily: a malformed task input is refused before anything is installed. */
-  createAgent: () => Promise<Agent>;
+  /** Built lazily, for the run's configuration: a malformed task input is refused before anything is installed. */
+  createAgent: (config: Config) => Promise<Agent>;
   setOutput: (name: ActionOutputName, value: string) => void;
   /** How long to wait for the App to record this job's dispatch (default two minutes). */
   dispatchTimeoutMs?: number;
@@ -54,9 +63,11 @@ const DISPATCH_RECORD_TIMEOUT_MS = 120_000;
  * git access to origin is needed; the summary is an extra whose failure never loses the work.
  */
 export async function runTaskMode(input: TaskModeInput): Promise<TaskModeOutcome> {
-  const { task, dispatch } = parseTaskInput(input.taskJson);
+  const { task, dispatch, branchPrefix } = parseTaskInput(input.taskJson);
   await assertFullHistory(input.workspace);
-  const branches = runBranches(input.config.branch_prefix, input.runId);
+  // The App says where the run lives: the checkout's file may not be the configuration the run started with.
+  const prefixOfRun = branchPrefix ?? input.config.branch_prefix;
+  const branches = runBranches(prefixOfRun, input.runId);
   const prefix = `${branches.directories.at(-1)}/`;
   const store = remoteBranchStore({
     repoDir: input.workspace,
@@ -83,10 +94,16 @@ export async function runTaskMode(input: TaskModeInput): Promise<TaskModeOutcome
     }
     started = readRunStart(verdict.ledger);
   }
-  // The App's start entry holds the issue's text: no API request for it.
+  // The App's start entry holds the run's configuration (the App read it, with the owner's `.github` fallback, from
+  // the default branch) and the issue's text: no checkout file and no API request decide them.
+  const recorded = started?.start.config;
+  const config: Config = {
+    ...(recorded === undefined ? input.config : input.applyInputs(recorded)),
+    branch_prefix: prefixOfRun,
+  };
   const fromStart = started?.start.issueBody === undefined ? undefined : started;
   const [agent, issue] = await Promise.all([
-    input.createAgent(),
+    input.createAgent(config),
     fromStart ? { title: fromStart.title, body: fromStart.start.issueBody } : input.readIssue(),
   ]);
   const result = await runSingleTask({
@@ -97,7 +114,7 @@ export async function runTaskMode(input: TaskModeInput): Promise<TaskModeOutcome
     base: input.base,
     title: issue.title ?? `Run ${input.runId}`,
     issueBody: issue.body,
-    config: input.config,
+    config,
     agent,
     workDir: `${input.tempDir}/claude-cluster-${input.runId}-${task.id}`,
     trustedConfigRef: input.trustedConfigRef,

@@ -14833,6 +14833,9 @@ async function git(args, options) {
 async function loadActionConfig(workspace, inputs, trustedRef) {
   const trusted = trustedRef === void 0 ? void 0 : await readFileAtRef(workspace, trustedRef, CONFIG_PATH);
   const config = trusted === void 0 ? await loadConfigFile(join5(workspace, CONFIG_PATH), CONFIG_PATH) : parseConfig(trusted, `${CONFIG_PATH} (${trustedRef?.replace(/^refs\/remotes\//, "")})`);
+  return applyActionInputs(config, inputs);
+}
+function applyActionInputs(config, inputs) {
   return ConfigSchema.parse({
     ...config,
     ...inputs.model !== void 0 && { model: inputs.model },
@@ -16667,6 +16670,7 @@ function printable(text) {
 
 // core/integrate/remote-branch-store.ts
 var PUSH_ATTEMPTS = 3;
+var READ_ATTEMPTS = 5;
 var PRIVATE_PREFIX = "refs/cluster-remote";
 function remoteBranchStore(options) {
   const { repoDir, remote, env } = options;
@@ -16675,24 +16679,28 @@ function remoteBranchStore(options) {
     repoDir,
     label: remote,
     async head(branch) {
-      const fetch = await runGit(
-        ["fetch", "--no-tags", "--quiet", remote, `+refs/heads/${branch}:${privateRef(branch)}`],
-        { cwd: repoDir, env, okExitCodes: [1, 128] }
-      );
-      if (fetch.exitCode === 0) {
-        return (await runGit(["rev-parse", privateRef(branch)], { cwd: repoDir, env })).stdout.trim();
-      }
-      const listed = await runGit(["ls-remote", "--exit-code", remote, `refs/heads/${branch}`], {
-        cwd: repoDir,
-        env,
-        okExitCodes: [2]
-      });
-      if (listed.exitCode === 2) {
-        await runGit(["update-ref", "-d", privateRef(branch)], { cwd: repoDir, env, okExitCodes: [1] });
-        return void 0;
+      let fetchError = "";
+      for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+        const fetch = await runGit(
+          ["fetch", "--no-tags", "--quiet", remote, `+refs/heads/${branch}:${privateRef(branch)}`],
+          { cwd: repoDir, env, okExitCodes: [1, 128] }
+        );
+        if (fetch.exitCode === 0) {
+          return (await runGit(["rev-parse", privateRef(branch)], { cwd: repoDir, env })).stdout.trim();
+        }
+        fetchError = fetch.stderr.trim() || "no output";
+        const listed = await runGit(["ls-remote", "--exit-code", remote, `refs/heads/${branch}`], {
+          cwd: repoDir,
+          env,
+          okExitCodes: [2]
+        });
+        if (listed.exitCode === 2) {
+          await runGit(["update-ref", "-d", privateRef(branch)], { cwd: repoDir, env, okExitCodes: [1] });
+          return void 0;
+        }
       }
       throw new Error(
-        `cannot fetch \`${branch}\` from ${remote} although it exists: ${fetch.stderr.trim() || "no output"}; check the token's contents permission`
+        `cannot fetch \`${branch}\` from ${remote} although it exists: ${fetchError}; check the token's contents permission`
       );
     },
     async compareAndSwap(branch, next, expected, reason) {
@@ -16740,7 +16748,13 @@ var RunStartSchema = external_exports.object({
    * The issue's text as it was when the run started (sanitized: what readers saw), for the agents' context: task
    * jobs read it from the branch instead of asking the API, and every task sees the text the plan was made from.
    */
-  issueBody: external_exports.string().max(65536).optional()
+  issueBody: external_exports.string().max(65536).optional(),
+  /**
+   * The effective configuration the run started with: validated, the owner's `.github` fallback applied, read by the
+   * App from the default branch (never from a pull request's head). Every later event and every task job acts on it,
+   * whatever the checkout's own file says. Absent in runs started before it was recorded.
+   */
+  config: ConfigSchema.optional()
 });
 var PlanEntrySchema = external_exports.object({
   plan: PlanSchema,
@@ -18372,7 +18386,10 @@ async function finish(options, outcome) {
 }
 
 // action/parse-task-input.ts
-var MatrixEntrySchema = TaskSchema.extend({ dispatch: DispatchTokenSchema.optional() });
+var MatrixEntrySchema = TaskSchema.extend({
+  dispatch: DispatchTokenSchema.optional(),
+  branch_prefix: ConfigSchema.shape.branch_prefix.unwrap().optional()
+});
 var MAX_TASK_INPUT = 64 * 1024;
 function parseTaskInput(text) {
   if (text === void 0) throw new InputError("task mode needs the `task` input: one matrix entry as JSON");
@@ -18404,16 +18421,21 @@ function parseTaskInput(text) {
   }
   if (parsed.data.prompt.trim() === "")
     throw new InputError(`task \`${parsed.data.id}\` has an empty prompt`);
-  const { dispatch, ...task } = parsed.data;
-  return { task, ...dispatch === void 0 ? {} : { dispatch } };
+  const { dispatch, branch_prefix: branchPrefix, ...task } = parsed.data;
+  return {
+    task,
+    ...dispatch === void 0 ? {} : { dispatch },
+    ...branchPrefix === void 0 ? {} : { branchPrefix }
+  };
 }
 
 // action/run-task-mode.ts
 var DISPATCH_RECORD_TIMEOUT_MS = 12e4;
 async function runTaskMode(input) {
-  const { task, dispatch } = parseTaskInput(input.taskJson);
+  const { task, dispatch, branchPrefix } = parseTaskInput(input.taskJson);
   await assertFullHistory(input.workspace);
-  const branches = runBranches(input.config.branch_prefix, input.runId);
+  const prefixOfRun = branchPrefix ?? input.config.branch_prefix;
+  const branches = runBranches(prefixOfRun, input.runId);
   const prefix = `${branches.directories.at(-1)}/`;
   const store = remoteBranchStore({
     repoDir: input.workspace,
@@ -18440,9 +18462,14 @@ async function runTaskMode(input) {
     }
     started = readRunStart(verdict.ledger);
   }
+  const recorded = started?.start.config;
+  const config = {
+    ...recorded === void 0 ? input.config : input.applyInputs(recorded),
+    branch_prefix: prefixOfRun
+  };
   const fromStart = started?.start.issueBody === void 0 ? void 0 : started;
   const [agent, issue] = await Promise.all([
-    input.createAgent(),
+    input.createAgent(config),
     fromStart ? { title: fromStart.title, body: fromStart.start.issueBody } : input.readIssue()
   ]);
   const result = await runSingleTask({
@@ -18453,7 +18480,7 @@ async function runTaskMode(input) {
     base: input.base,
     title: issue.title ?? `Run ${input.runId}`,
     issueBody: issue.body,
-    config: input.config,
+    config,
     agent,
     workDir: `${input.tempDir}/claude-cluster-${input.runId}-${task.id}`,
     trustedConfigRef: input.trustedConfigRef,
@@ -18571,6 +18598,7 @@ async function runAction(env = process.env) {
       base: inputs["base-ref"] ?? event.repository.default_branch,
       readIssue: () => readIssueText(inputs, event, env),
       config,
+      applyInputs: (recorded) => applyActionInputs(recorded, inputs),
       workspace,
       tempDir: env.RUNNER_TEMP ?? tmpdir(),
       trustedConfigRef: trustedRef,
@@ -18584,7 +18612,7 @@ async function runAction(env = process.env) {
         agentKind: "command"
       }),
       gitEnv,
-      createAgent: () => createActionAgent(agentContext),
+      createAgent: (runConfig) => createActionAgent({ ...agentContext, config: runConfig }),
       setOutput: (name, value) => setOutput(name, value),
       writeSummary: async (markdown) => void await summary.addRaw(markdown).write(),
       dispatchTimeoutMs: dispatchWaitMs(env)

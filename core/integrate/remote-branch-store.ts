@@ -15,6 +15,9 @@ export interface RemoteBranchStoreOptions {
 /** Pushes of one compare-and-swap before a refusal that is not a lost race counts as an error. */
 const PUSH_ATTEMPTS = 3;
 
+/** Reads of one branch that find it created between the fetch and the existence check, before giving up. */
+const READ_ATTEMPTS = 5;
+
 /** Where fetched remote heads are kept, apart from the user's own refs. */
 const PRIVATE_PREFIX = 'refs/cluster-remote';
 
@@ -30,25 +33,31 @@ export function remoteBranchStore(options: RemoteBranchStoreOptions): BranchStor
     repoDir,
     label: remote,
     async head(branch) {
-      const fetch = await runGit(
-        ['fetch', '--no-tags', '--quiet', remote, `+refs/heads/${branch}:${privateRef(branch)}`],
-        { cwd: repoDir, env, okExitCodes: [1, 128] },
-      );
-      if (fetch.exitCode === 0) {
-        return (await runGit(['rev-parse', privateRef(branch)], { cwd: repoDir, env })).stdout.trim();
-      }
-      // `ls-remote --exit-code` exits 2 when no ref matches: the branch does not exist (not a network failure).
-      const listed = await runGit(['ls-remote', '--exit-code', remote, `refs/heads/${branch}`], {
-        cwd: repoDir,
-        env,
-        okExitCodes: [2],
-      });
-      if (listed.exitCode === 2) {
-        await runGit(['update-ref', '-d', privateRef(branch)], { cwd: repoDir, env, okExitCodes: [1] });
-        return undefined;
+      let fetchError = '';
+      for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+        const fetch = await runGit(
+          ['fetch', '--no-tags', '--quiet', remote, `+refs/heads/${branch}:${privateRef(branch)}`],
+          { cwd: repoDir, env, okExitCodes: [1, 128] },
+        );
+        if (fetch.exitCode === 0) {
+          return (await runGit(['rev-parse', privateRef(branch)], { cwd: repoDir, env })).stdout.trim();
+        }
+        fetchError = fetch.stderr.trim() || 'no output';
+        // `ls-remote --exit-code` exits 2 when no ref matches: the branch does not exist (not a network failure).
+        const listed = await runGit(['ls-remote', '--exit-code', remote, `refs/heads/${branch}`], {
+          cwd: repoDir,
+          env,
+          okExitCodes: [2],
+        });
+        if (listed.exitCode === 2) {
+          await runGit(['update-ref', '-d', privateRef(branch)], { cwd: repoDir, env, okExitCodes: [1] });
+          return undefined;
+        }
+        // It exists now: most often another job created it between the fetch and this check (jobs starting
+        // together race to create the same branch). Read it again; only a fetch that keeps failing is an error.
       }
       throw new Error(
-        `cannot fetch \`${branch}\` from ${remote} although it exists: ${fetch.stderr.trim() || 'no output'}; check the token's contents permission`,
+        `cannot fetch \`${branch}\` from ${remote} although it exists: ${fetchError}; check the token's contents permission`,
       );
     },
     async compareAndSwap(branch, next, expected, reason) {

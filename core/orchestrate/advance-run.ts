@@ -1,10 +1,9 @@
 import type { Config } from '../config/config-schema.ts';
 import type { LedgerRecord } from '../integrate/read-ledger.ts';
 import type { Plan, Task } from '../plan/plan-schema.ts';
-import { matrixJson } from '../plan/ready-matrix.ts';
 import { deriveRunState, type RunState } from './derive-run-state.ts';
-import { expiredTokens, formatDispatchRecord, newDispatchToken } from './dispatch-record.ts';
-import { type DispatchInputs, dispatchWorkflow } from './dispatch-workflow.ts';
+import { expiredTokens, formatDispatchRecord } from './dispatch-record.ts';
+import { dispatchWave, type SentDispatch } from './dispatch-wave.ts';
 import {
   type BranchTip,
   type PendingEntry,
@@ -64,7 +63,10 @@ export interface AdvanceInput {
 export async function advanceRun(input: AdvanceInput): Promise<AdvancedRun> {
   const { context, plan } = input;
   let { ledger, tip } = input;
-  let sent: { token: string; workflowRun?: number; tasks: Set<string> } | undefined;
+  // The dispatches this call sent (several when the wave does not fit one); it dispatches once, and again only for
+  // tasks whose dispatch expired.
+  let sent: SentDispatch[] = [];
+  let mayDispatch = true;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let state = deriveRunState(plan, ledger, input.config);
     const outcomes = outcomesToRecord(input, ledger, state);
@@ -72,31 +74,26 @@ export async function advanceRun(input: AdvanceInput): Promise<AdvancedRun> {
     // recorded failure can free a slot).
     const provisional = [...ledger, ...outcomes.map(provisionalRecord)];
     if (outcomes.length > 0) state = deriveRunState(plan, provisional, input.config);
-    let wave = state.ready;
-    if (sent === undefined && wave.length > 0) {
-      const token = newDispatchToken();
-      const workflowRun = await dispatchWorkflow(
-        context.octokit,
-        input.repo,
-        context.config.workflow,
-        context.defaultBranch,
-        taskDispatchInputs(input, wave, token),
-      );
-      sent = { token, tasks: new Set(wave), ...(workflowRun === undefined ? {} : { workflowRun }) };
+    const sentTask = (id: string) => sent.some((part) => part.tasks.has(id));
+    const unsent = state.ready.filter((id) => !sentTask(id));
+    if (mayDispatch && unsent.length > 0) {
+      sent = [...sent, ...(await dispatchWave(input, unsent))];
+      mayDispatch = false;
     }
-    // Only tasks in the matrix that was sent can be recorded as dispatched.
-    wave = sent ? wave.filter((id) => sent!.tasks.has(id)) : [];
     const entries: PendingEntry[] = [...outcomes];
-    if (sent && wave.length > 0) {
+    // Only tasks in a matrix that was sent can be recorded as dispatched, each part under its own token.
+    for (const part of sent) {
+      const wave = state.ready.filter((id) => part.tasks.has(id));
+      if (wave.length === 0) continue;
       entries.push({
         subject: `Dispatch ${wave.length} task(s): ${wave.join(', ')}`,
         entry: {
           event: 'dispatch',
           run: input.runId,
           excerpt: formatDispatchRecord({
-            token: sent.token,
+            token: part.token,
             tasks: wave.map((id) => ({ id, attempt: state.tasks.get(id)?.attempt ?? 1 })),
-            ...(sent.workflowRun === undefined ? {} : { workflowRun: sent.workflowRun }),
+            ...(part.workflowRun === undefined ? {} : { workflowRun: part.workflowRun }),
           }),
         },
       });
@@ -122,8 +119,11 @@ export async function advanceRun(input: AdvanceInput): Promise<AdvancedRun> {
     if (reread.tip === undefined)
       throw new Error(`integration branch \`${input.integrationBranch}\` disappeared during the run`);
     ({ ledger, tip } = { ledger: reread.ledger, tip: reread.tip });
-    // Its jobs gave up waiting for the record: that dispatch is void, and the tasks may be sent again now.
-    if (sent && expiredTokens(ledger).has(sent.token)) sent = undefined;
+    // Their jobs gave up waiting for the record: those dispatches are void, and their tasks may be sent again now.
+    const expired = expiredTokens(ledger);
+    const live = sent.filter((part) => !expired.has(part.token));
+    if (live.length < sent.length) mayDispatch = true;
+    sent = live;
   }
   throw new Error(
     `could not record run \`${input.runId}\`'s progress: \`${input.integrationBranch}\` kept moving under ${MAX_ROUNDS} attempts; the next event will try again`,
@@ -203,31 +203,4 @@ function findTask(plan: Plan, id: string): Task {
   const task = plan.tasks.find((candidate) => candidate.id === id);
   if (task === undefined) throw new Error(`task \`${id}\` is not in the run's plan`);
   return task;
-}
-
-/** The workflow inputs of one wave: each matrix entry carries the dispatch token its job checks. */
-function taskDispatchInputs(input: AdvanceInput, wave: string[], token: string): DispatchInputs {
-  return {
-    'run-id': input.runId,
-    'issue-number': input.issueNumber,
-    'base-ref': input.base,
-    mode: 'task',
-    tasks: matrixJson(wave.map((id) => matrixEntry(findTask(input.plan, id), input.start, token))),
-    'max-parallel': input.context.config.max_parallel,
-  };
-}
-
-/** A task as one matrix entry, with the requester's extra instructions added to its prompt. */
-function matrixEntry(task: Task, start: RunStart, dispatch: string) {
-  const extra = start.extraInstructions?.trim();
-  return {
-    id: task.id,
-    title: task.title,
-    prompt: extra
-      ? `${task.prompt}\n\nAdditional instructions from @${start.requestedBy}:\n${extra}`
-      : task.prompt,
-    depends_on: task.depends_on,
-    files: task.files,
-    dispatch,
-  };
 }

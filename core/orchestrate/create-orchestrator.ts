@@ -34,6 +34,7 @@ export function createOrchestrator(): Orchestrator {
           needsApproval,
           ...(request.pullRequest ? { pullRequest: request.pullRequest.number } : {}),
           ...(issueBody.trim() === '' ? {} : { issueBody: issueBody.slice(0, 65_536) }),
+          config: context.config,
         },
       });
       // A redelivered or concurrent event finds the run started: only the creator plans it.

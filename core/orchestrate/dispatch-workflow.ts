@@ -1,5 +1,7 @@
+import { InputError } from '../errors/errors.ts';
 import { type Octokit, requestStatus } from '../github/octokit-types.ts';
 import type { RepoRef } from './github-ledger.ts';
+import { dispatchInputStrings, dispatchLimitProblem } from './split-dispatch.ts';
 
 /** The inputs of `workflows-templates/claude-cluster.yml`. */
 export interface DispatchInputs {
@@ -15,7 +17,8 @@ export interface DispatchInputs {
 /**
  * Dispatches the cluster workflow. Asks for the run's id (`return_run_details`, GitHub since 2026-02); servers that
  * refuse the flag (400/422) get the plain dispatch, and the run is then found by its `run-name`, which carries the run
- * id. Returns the workflow run id when the server told it.
+ * id. Returns the workflow run id when the server told it. Inputs beyond GitHub's limits (65,535 characters for all
+ * of them, 25 inputs) are refused with an InputError before anything is sent.
  */
 export async function dispatchWorkflow(
   octokit: Octokit,
@@ -25,11 +28,14 @@ export async function dispatchWorkflow(
   inputs: DispatchInputs,
 ): Promise<number | undefined> {
   const route = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
-  const stringInputs = Object.fromEntries(
-    Object.entries(inputs)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => [key, String(value)]),
-  );
+  const stringInputs = dispatchInputStrings(inputs);
+  // Waves are split to fit (see `dispatchWave`); this refuses in our words what GitHub would answer with a bare 422.
+  const problem = dispatchLimitProblem(stringInputs);
+  if (problem !== undefined) {
+    throw new InputError(`cannot dispatch \`${workflow}\`: its inputs take ${problem}`, [
+      'shorten the task prompts, or split the issue into smaller ones',
+    ]);
+  }
   try {
     const response = await octokit.request(route, {
       ...repo,

@@ -130,7 +130,9 @@ export async function reconcileRun(
     plan = readRunPlan(ledger, start);
     if (plan === undefined) return;
   }
-  const config = start.needsApproval ? { ...context.config, approval: 'plan' as const } : context.config;
+  // The configuration the run started with, not whatever the repository's file says now.
+  const runConfig = start.config ?? context.config;
+  const config = start.needsApproval ? { ...runConfig, approval: 'plan' as const } : runConfig;
   const advanced = await advanceRun({
     context,
     runId,

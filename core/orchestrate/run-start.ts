@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigSchema } from '../config/config-schema.ts';
 import type { LedgerRecord } from '../integrate/read-ledger.ts';
 import { PlanSchema } from '../plan/plan-schema.ts';
 
@@ -22,6 +23,12 @@ export const RunStartSchema = z.object({
    * jobs read it from the branch instead of asking the API, and every task sees the text the plan was made from.
    */
   issueBody: z.string().max(65_536).optional(),
+  /**
+   * The effective configuration the run started with: validated, the owner's `.github` fallback applied, read by the
+   * App from the default branch (never from a pull request's head). Every later event and every task job acts on it,
+   * whatever the checkout's own file says. Absent in runs started before it was recorded.
+   */
+  config: ConfigSchema.optional(),
 });
 
 /** A run's start data. */

@@ -8,6 +8,8 @@ import { HARD_MAX_TASKS, type Plan, type Task } from './plan-schema.ts';
  */
 export type MatrixEntry = Pick<Task, 'id' | 'title' | 'prompt' | 'depends_on' | 'files'> & {
   dispatch?: string;
+  /** The run's `branch_prefix` (the App's effective configuration): where the job finds the run's ledger. */
+  branch_prefix?: string;
 };
 
 /** GitHub runs at most this many jobs from one matrix. */

@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigSchema } from '../../core/config/config-schema.ts';
+import { formatLedgerMessage } from '../../core/integrate/ledger-format.ts';
 import { readLedger } from '../../core/integrate/read-ledger.ts';
+import { formatDispatchRecord } from '../../core/orchestrate/dispatch-record.ts';
 import { createSignalFile } from '../helpers/signal-file.ts';
 import { createTempRemote, type TempRemote } from '../helpers/temp-remote.ts';
 import { stubAgentCommand } from '../helpers/temp-repo.ts';
@@ -133,6 +136,97 @@ describe('the bundled action in task mode', () => {
       });
       expect(run.outputs.status).toBe('integrated');
       expect(existsSync(marker)).toBe(false);
+    });
+  });
+
+  describe('in a run the App started with a configuration from elsewhere (the owner’s .github repository)', () => {
+    const TOKEN = 'a'.repeat(16);
+    /** Starts run 42 under `bots/cluster` as the App does: a start entry recording `config`, then the dispatch of `t`. */
+    function startRunAsTheApp(config: Record<string, unknown>) {
+      const base = remote.git('rev-parse', 'main');
+      const commit = (parent: string, message: string) =>
+        execFileSync('git', ['commit-tree', `${parent}^{tree}`, '-p', parent], {
+          cwd: remote.bare,
+          input: message,
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            GIT_AUTHOR_NAME: 'App',
+            GIT_AUTHOR_EMAIL: 'app@example.com',
+            GIT_COMMITTER_NAME: 'App',
+            GIT_COMMITTER_EMAIL: 'app@example.com',
+          },
+        }).trim();
+      const start = commit(
+        base,
+        formatLedgerMessage('Start run 42', {
+          event: 'start',
+          run: '42',
+          base: 'main',
+          baseCommit: base,
+          title: 'Org run',
+          excerpt: JSON.stringify({
+            source: 'block',
+            requestedBy: 'octocat',
+            needsApproval: false,
+            config: ConfigSchema.parse(config),
+          }),
+        }),
+      );
+      const dispatched = commit(
+        start,
+        formatLedgerMessage('Dispatch 1 task(s): t', {
+          event: 'dispatch',
+          run: '42',
+          excerpt: formatDispatchRecord({ token: TOKEN, tasks: [{ id: 't', attempt: 1 }] }),
+        }),
+      );
+      remote.git('update-ref', 'refs/heads/bots/cluster/42/integration', dispatched);
+    }
+
+    it('finds the run under the prefix the App sent and runs the recorded verify, not the checkout’s', async () => {
+      const marks = mkdtempSync(join(tmpdir(), 'cluster-recorded-'));
+      const recorded = join(marks, 'recorded');
+      const local = join(marks, 'local');
+      // The repository's own file (on its default branch) says something else: the run did not start with it.
+      const seed = remote.clone();
+      mkdirSync(join(seed, '.github'), { recursive: true });
+      writeFileSync(join(seed, '.github', 'claude-cluster.yml'), `verify: touch ${local}\n`);
+      execFileSync('git', ['add', '-A'], { cwd: seed });
+      execFileSync('git', ['commit', '-q', '-m', 'local config'], { cwd: seed });
+      execFileSync('git', ['push', '-q', 'origin', 'main'], { cwd: seed });
+      startRunAsTheApp({ branch_prefix: 'bots/cluster', verify: `touch ${recorded}` });
+
+      const run = await runBundledAction({
+        workspace: remote.clone(),
+        inputs: {
+          mode: 'task',
+          task: JSON.stringify({
+            ...JSON.parse(task('t', '@write t.txt = t')),
+            dispatch: TOKEN,
+            branch_prefix: 'bots/cluster',
+          }),
+          'run-id': '42',
+          'base-ref': 'main',
+          agent: stubAgentCommand(),
+        },
+      });
+
+      expect(run.error).toBeUndefined();
+      expect(run.outputs).toMatchObject({ status: 'integrated', branch: 'bots/cluster/42/tasks/t' });
+      expect(show('bots/cluster/42/integration', 't.txt')).toBe('t');
+      expect(branches()).toEqual([]);
+      expect(existsSync(recorded)).toBe(true);
+      expect(existsSync(local)).toBe(false);
+    });
+
+    it('refuses a branch prefix that is not one, before pushing anything', async () => {
+      const run = await taskJob('t', '@write t.txt = t', {
+        task: JSON.stringify({ ...JSON.parse(task('t', '@write t.txt = t')), branch_prefix: '../main' }),
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.error).toMatch(/`branch_prefix`: must be a branch name prefix/);
+      expect(remote.git('for-each-ref', '--format=%(refname)', 'refs/heads/')).toBe('refs/heads/main');
     });
   });
 

@@ -6,6 +6,7 @@ import {
   readTemplateText,
   readWorkflowTemplate,
 } from '../action-metadata/read-workflow-template.ts';
+import { evaluateCondition, evaluateText } from '../fake-github/evaluate-expression.ts';
 import { readRepositoryFile } from './read-repository-file.ts';
 
 const TEMPLATE = 'claude-cluster-zero-hosting.yml';
@@ -79,10 +80,77 @@ describe(TEMPLATE, () => {
     });
   });
 
-  it('handles one event per issue at a time and never cancels a running handler', () => {
-    expect(workflow.concurrency).toEqual({
-      group: `claude-cluster-app-${expression('github.event.issue.number || github.event.workflow_run.display_title')}`,
-      'cancel-in-progress': false,
+  describe('its concurrency, for events arriving while an earlier handler of the same issue runs', () => {
+    /** Which of `events` GitHub would cancel before they run, under the template's groups and conditions. */
+    function replaced(events: { name: string; payload: Record<string, unknown> }[]): string[] {
+      // GitHub's rule: per group one running and one pending; a newer pending one cancels the older pending one,
+      // whatever `cancel-in-progress` says (that only decides about the running one). Workflow-level groups hold
+      // every run, even one whose jobs are then skipped; job-level groups only jobs that pass their `if:`.
+      const running = new Set<string>();
+      const pending = new Map<string, string>();
+      const cancelled: string[] = [];
+      events.forEach((event, index) => {
+        const context = {
+          inputs: {},
+          secrets: {},
+          github: { event_name: event.name, event: event.payload, run_id: String(1000 + index) },
+        };
+        const label = `${index}: ${String((event.payload.comment as { body?: string } | undefined)?.body ?? event.name)}`;
+        const groups: string[] = [];
+        if (workflow.concurrency) groups.push(evaluateText(workflow.concurrency.group, context));
+        const jobConcurrency = z
+          .object({ group: z.string() })
+          .loose()
+          .optional()
+          .parse(parse(text).jobs.handle.concurrency);
+        if (evaluateCondition(job?.if, context) && jobConcurrency)
+          groups.push(evaluateText(jobConcurrency.group, context));
+        for (const group of groups) {
+          if (!running.has(group)) {
+            running.add(group);
+            continue;
+          }
+          const older = pending.get(group);
+          if (older !== undefined) cancelled.push(older);
+          pending.set(group, label);
+        }
+      });
+      return cancelled;
+    }
+    const comment = (body: string) => ({
+      name: 'issue_comment',
+      payload: { issue: { number: 7 }, comment: { id: body.length, body } },
+    });
+    const finished = (title: string) => ({
+      name: 'workflow_run',
+      payload: { workflow_run: { display_title: title } },
+    });
+
+    it('never replaces a waiting /cluster approve, not by a plain comment nor by another command', () => {
+      expect(
+        replaced([
+          comment('/cluster status'),
+          comment('/cluster approve'),
+          comment('LGTM'),
+          comment('/cluster status'),
+          { name: 'issues', payload: { issue: { number: 7 }, label: { name: 'cluster' } } },
+        ]),
+      ).toEqual([]);
+    });
+
+    it('lets a newer reconcile of a cluster run replace a waiting one (each re-derives the whole run)', () => {
+      expect(
+        replaced([
+          finished('claude-cluster 7-abc (task)'),
+          finished('claude-cluster 7-abc (task)'),
+          finished('claude-cluster 7-abc (task)'),
+        ]),
+      ).toEqual(['1: workflow_run']);
+    });
+
+    it('never cancels a running handler', () => {
+      expect(workflow.concurrency).toBeUndefined();
+      expect(parse(text).jobs.handle.concurrency['cancel-in-progress']).toBe(false);
     });
   });
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHub, startFakeGitHub } from '../fake-github/fake-github.ts';
@@ -167,6 +170,46 @@ describe('the App end to end against a fake GitHub', () => {
       expect(pull.body).toContain('## Conflict notes');
       expect(pull.body).toContain('resolved by the agent');
       expect(pull.body).toContain('notes.txt');
+    });
+  });
+
+  describe('with the configuration in the owner’s .github repository', () => {
+    it('runs every job on it: the org’s branch prefix and verify command, not the checkout’s defaults', async () => {
+      const marks = mkdtempSync(join(tmpdir(), 'cluster-org-verify-'));
+      const verifyLog = join(marks, 'verify-runs.txt');
+      await fake.addRepository({
+        fullName: 'octo/.github',
+        files: {
+          '.github/claude-cluster.yml': `branch_prefix: bots/cluster\nverify: "echo verified >> ${verifyLog}"\n`,
+        },
+      });
+      await setUp();
+      const issue = fake.createIssue(REPO, {
+        title: 'Org settings',
+        body: plan(
+          '  - { id: one, title: One, prompt: "@write one.txt = 1" }\n' +
+            '  - { id: two, title: Two, prompt: "@write two.txt = 2" }\n',
+        ),
+      });
+      await fake.labelIssue(REPO, issue.number, 'cluster');
+      await fake.idle({ timeoutMs: 120_000 });
+
+      const pulls = fake.state.pulls(REPO);
+      expect(pulls).toHaveLength(1);
+      const pull = pulls[0]!;
+      expect(pull.body).toContain('2 of 2 tasks integrated');
+      expect(pull.pull!.head.ref).toMatch(/^bots\/cluster\/\d+-[0-9a-f]+\/integration$/);
+      const branches = (await fake.git(REPO, 'branch', '--list', '--format=%(refname:short)')).split('\n');
+      expect(branches.filter((branch) => branch !== 'main' && !branch.startsWith('bots/cluster/'))).toEqual(
+        [],
+      );
+      expect(branches.filter((branch) => /\/tasks\//.test(branch)).sort()).toEqual([
+        pull.pull!.head.ref.replace(/integration$/, 'tasks/one'),
+        pull.pull!.head.ref.replace(/integration$/, 'tasks/two'),
+      ]);
+      // Each task job ran the org's verify command after integrating its task.
+      expect(readFileSync(verifyLog, 'utf8')).toBe('verified\nverified\n');
+      rmSync(marks, { recursive: true, force: true });
     });
   });
 

@@ -145,4 +145,35 @@ describe('zero-hosting mode end to end: the App’s handlers inside the reposito
       expect(seen.ciRuns).toEqual([]);
     });
   });
+
+  describe('when a plain comment follows /cluster approve while another handler of the issue still runs', () => {
+    it('still runs the approval: no command waiting for its turn is replaced', async () => {
+      const issue = fake.createIssue(REPO, {
+        title: 'Gate',
+        body: plan('  - { id: one, title: One, prompt: "@write one.txt = 1" }\n'),
+      });
+      await fake.comment(REPO, issue.number, '/cluster plan');
+      await fake.idle({ timeoutMs: 30_000 });
+      expect(fake.state.pulls(REPO)).toEqual([]);
+
+      // Posted together: the status handler is still running when the approval and the plain comment arrive.
+      await fake.comment(REPO, issue.number, '/cluster status');
+      await fake.comment(REPO, issue.number, '/cluster approve');
+      await fake.comment(REPO, issue.number, 'LGTM');
+      const seen = await outcome(issue.number);
+
+      expect(seen.pull.body, seen.message).toContain('1 of 1 task integrated');
+      const comments = seen.runs.filter((run) => run.event === 'issue_comment');
+      expect(comments, seen.message).toEqual([
+        { event: 'issue_comment', conclusion: 'success' },
+        { event: 'issue_comment', conclusion: 'success' },
+        { event: 'issue_comment', conclusion: 'success' },
+        { event: 'issue_comment', conclusion: 'skipped' },
+      ]);
+      expect(
+        seen.runs.filter((run) => run.conclusion === 'cancelled'),
+        seen.message,
+      ).toEqual([]);
+    });
+  });
 });

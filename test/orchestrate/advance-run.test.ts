@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../core/config/config-schema.ts';
+import { InputError } from '../../core/errors/errors.ts';
 import {
   formatLedgerMessage,
   type LedgerEntryInput,
@@ -10,6 +11,7 @@ import type { LedgerRecord } from '../../core/integrate/read-ledger.ts';
 import { advanceRun } from '../../core/orchestrate/advance-run.ts';
 import { formatDispatchRecord, parseDispatchRecord } from '../../core/orchestrate/dispatch-record.ts';
 import type { OrchestratorContext } from '../../core/orchestrate/orchestrator.ts';
+import type { Plan } from '../../core/plan/plan-schema.ts';
 import { assertValidPlan } from '../../core/plan/validate-plan.ts';
 import { API, testOctokit } from '../github/github-api.ts';
 
@@ -60,7 +62,11 @@ function context(): OrchestratorContext {
 }
 
 function input(
-  overrides: { ledger?: LedgerRecord[]; endedJob?: Parameters<typeof advanceRun>[0]['endedJob'] } = {},
+  overrides: {
+    ledger?: LedgerRecord[];
+    endedJob?: Parameters<typeof advanceRun>[0]['endedJob'];
+    plan?: Plan;
+  } = {},
 ) {
   return {
     context: context(),
@@ -71,7 +77,7 @@ function input(
     issueNumber: 7,
     base: 'main',
     start: { source: 'block' as const, requestedBy: 'octocat', needsApproval: false },
-    plan,
+    plan: overrides.plan ?? plan,
     config,
     ledger: overrides.ledger ?? [startRecord],
     tip: { sha: 's'.repeat(40), tree: 't'.repeat(40) },
@@ -224,6 +230,89 @@ describe('advanceRun', () => {
       );
 
       expect(result.state.tasks.get('db')?.state).toBe('running');
+    });
+  });
+
+  describe('with a wave whose inputs do not fit one workflow_dispatch', () => {
+    /** Independent tasks whose prompts are `length` letters each. */
+    const bigPlan = (count: number, length: number) =>
+      assertValidPlan({
+        tasks: Array.from({ length: count }, (_, n) => ({
+          id: `t${n}`,
+          title: `Task ${n}`,
+          prompt: 'x'.repeat(length),
+        })),
+      });
+    const DISPATCHES = '/repos/o/r/actions/workflows/claude-cluster.yml/dispatches';
+
+    /** Answers every dispatch with the next workflow run id from 500, keeping each request's inputs. */
+    function recordDispatches(sent: Record<string, string>[], count: number) {
+      for (let n = 0; n < count; n++) {
+        nock(API)
+          .post(DISPATCHES, (body) => {
+            sent.push(body.inputs);
+            return true;
+          })
+          .reply(200, { workflow_run_id: 500 + n });
+      }
+    }
+
+    it('splits the wave so that every dispatch, all its inputs counted, stays within 65,535 characters', async () => {
+      // The tasks alone take 65,511 characters as JSON: within the limit, but not with the other inputs.
+      const twoTasks = bigPlan(2, 32_650);
+      const sent: Record<string, string>[] = [];
+      const messages: string[] = [];
+      recordDispatches(sent, 2);
+      recordCommits(messages, 2);
+      nock(API)
+        .patch(`/repos/o/r/git/refs/${encodeURIComponent(`heads/${BRANCH}`)}`)
+        .reply(200, {});
+
+      const result = await advanceRun(input({ plan: twoTasks }));
+
+      expect(sent).toHaveLength(2);
+      for (const inputs of sent) expect(JSON.stringify(inputs).length).toBeLessThanOrEqual(65_535);
+      const parts = sent.map((inputs) => JSON.parse(inputs.tasks!) as { id: string; dispatch: string }[]);
+      expect(parts.map((part) => part.map((task) => task.id))).toEqual([['t0'], ['t1']]);
+      expect(parts[0]![0]!.dispatch).not.toBe(parts[1]![0]!.dispatch);
+      const records = messages.map((message) => {
+        const entry = parseLedgerMessage(message);
+        return entry?.event === 'dispatch' ? parseDispatchRecord(entry.excerpt) : undefined;
+      });
+      expect(records).toEqual([
+        { token: parts[0]![0]!.dispatch, tasks: [{ id: 't0', attempt: 1 }], workflowRun: 500 },
+        { token: parts[1]![0]!.dispatch, tasks: [{ id: 't1', attempt: 1 }], workflowRun: 501 },
+      ]);
+      expect(result.state.inFlight).toEqual(['t0', 't1']);
+    });
+
+    it('sends tasks that fit together in one dispatch and only the rest in another', async () => {
+      const sent: Record<string, string>[] = [];
+      recordDispatches(sent, 2);
+      recordCommits([], 2);
+      nock(API)
+        .patch(`/repos/o/r/git/refs/${encodeURIComponent(`heads/${BRANCH}`)}`)
+        .reply(200, {});
+
+      await advanceRun(input({ plan: bigPlan(4, 20_000) }));
+
+      expect(sent.map((inputs) => JSON.parse(inputs.tasks!).map((task: { id: string }) => task.id))).toEqual([
+        ['t0', 't1', 't2'],
+        ['t3'],
+      ]);
+      for (const inputs of sent) expect(JSON.stringify(inputs).length).toBeLessThanOrEqual(65_535);
+    });
+
+    it('refuses a task that alone cannot fit, naming it and the fix, and sends nothing', async () => {
+      const refused = advanceRun(input({ plan: bigPlan(2, 66_000) }));
+
+      await expect(refused).rejects.toThrow(InputError);
+      await expect(refused).rejects.toThrow(
+        /^task `t0` cannot be dispatched: alone it takes 66\d{3} characters of inputs, more than the 65535 GitHub accepts for all inputs together \(its prompt has 66000 characters\)/,
+      );
+      await expect(refused).rejects.toMatchObject({
+        problems: ["shorten task `t0`'s prompt or split it into smaller tasks"],
+      });
     });
   });
 });

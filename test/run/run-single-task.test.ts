@@ -127,6 +127,31 @@ describe('runSingleTask', () => {
     });
   });
 
+  describe('with many jobs starting at once before the integration branch exists', () => {
+    it('starts the run once and lands every task, round after round', async () => {
+      for (let round = 0; round < 10; round++) {
+        // Each round starts a fresh run: none of the run's branches exist yet.
+        for (const ref of remote
+          .git('for-each-ref', '--format=%(refname)', 'refs/heads/cluster/')
+          .split('\n')) {
+          if (ref) remote.git('update-ref', '-d', ref);
+        }
+        const ids = Array.from({ length: 8 }, (_, index) => `t${index}`);
+        const results = await Promise.allSettled(ids.map((id) => job(id, `@write ${id}.txt = ${id}`)));
+        const failures = results.flatMap((result) =>
+          result.status === 'rejected' ? [`round ${round}: ${String(result.reason)}`] : [],
+        );
+        expect(failures).toEqual([]);
+        expect(results.map((result) => result.status === 'fulfilled' && result.value.status)).toEqual(
+          ids.map(() => 'integrated'),
+        );
+        for (const id of ids) expect(show('cluster/r7/integration', `${id}.txt`)).toBe(id);
+        const ledger = await readLedger(remote.bare, 'cluster/r7/integration', 'r7');
+        expect(ledger.filter((entry) => entry.event === 'start')).toHaveLength(1);
+      }
+    }, 240_000);
+  });
+
   describe('with a conflict', () => {
     const first = '@replace notes.txt line 2 = TWO from first';
     const second = '@replace notes.txt line 2 = TWO from second';
