@@ -29,6 +29,7 @@ import {
 import { TokenRegistry } from './token-registry.ts';
 import { ActivityTracker } from './track-activity.ts';
 import { WorkflowTriggers } from './trigger-workflows.ts';
+import { TrafficValidator } from './validate-traffic.ts';
 
 export {
   CLUSTER_WORKFLOW,
@@ -55,6 +56,14 @@ export class FakeGitHub {
   readonly gitRequests: string[] = [];
   /** Exceptions inside the fake (its own bugs); tests assert it stays empty. */
   readonly serverErrors: string[] = [];
+  /**
+   * Requests, responses and webhooks that do not match GitHub's published description (`test/github-spec/`), one
+   * readable entry each; the e2e suites assert it stays empty.
+   */
+  get specViolations(): readonly string[] {
+    return this.validator.violations;
+  }
+  private readonly validator = new TrafficValidator();
   private readonly server: Server;
   private readonly root: string;
   private readonly tokens = new TokenRegistry();
@@ -84,6 +93,7 @@ export class FakeGitHub {
       activity: this.activity,
       ordered: options.orderedDeliveries ?? true,
       timeoutMs: options.deliveryTimeoutMs ?? 10_000,
+      validator: this.validator,
     });
     this.runner = new WorkflowRunner({
       core: () => this.core,
@@ -140,6 +150,7 @@ export class FakeGitHub {
           tokens: this.tokens,
           faults: this.faults,
           records: this,
+          validator: this.validator,
         });
     work.catch((error: unknown) => {
       this.serverErrors.push(

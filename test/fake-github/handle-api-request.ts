@@ -3,6 +3,7 @@ import { ApiFailure, type ApiResponse } from './api-response.ts';
 import type { FaultInjector } from './inject-faults.ts';
 import { matchRoute, type Route } from './match-route.ts';
 import type { TokenRegistry } from './token-registry.ts';
+import type { TrafficValidator } from './validate-traffic.ts';
 
 /** Where the request handler records what tests assert on. */
 export interface RequestRecords {
@@ -57,6 +58,8 @@ export async function handleApiRequest(input: {
   tokens: TokenRegistry;
   faults: FaultInjector;
   records: RequestRecords;
+  /** Checks each request and response of a matched route against GitHub's description. */
+  validator: TrafficValidator;
 }): Promise<void> {
   const { request, response, url } = input;
   const method = request.method ?? 'GET';
@@ -83,6 +86,13 @@ export async function handleApiRequest(input: {
     if (match.route.auth === 'token' && identity.kind === 'anonymous')
       throw new ApiFailure(401, 'Requires authentication');
     const body = await readJson(request);
+    input.validator.checkRequest({
+      method,
+      template: match.route.template,
+      params: match.params,
+      query: url.searchParams,
+      body,
+    });
     answer = await match.route.handle({
       params: match.params,
       query: url.searchParams,
@@ -107,5 +117,12 @@ export async function handleApiRequest(input: {
     request.socket.destroy();
     return;
   }
+  if (match)
+    input.validator.checkResponse({
+      method,
+      template: match.route.template,
+      status: answer.status,
+      body: answer.text === undefined ? answer.body : undefined,
+    });
   send(response, answer);
 }
