@@ -119,6 +119,8 @@ export class FakeGitHub {
       // Workflows start on these events whether or not webhooks are sent for them.
       emitApiEvent: (event, payload) => {
         if (options.apiEvents === true) this.webhooks.emit(event, payload);
+        // Sent or not, the payload is what workflows on the event read: hold it to the description too.
+        else this.validator.checkWebhook(event, payload);
         this.triggers.fire(event, payload);
       },
       now: () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
