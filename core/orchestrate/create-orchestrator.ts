@@ -159,8 +159,8 @@ async function latestRunId(context: OrchestratorContext, issueNumber: number): P
   const refs = await context.octokit.paginate(context.octokit.rest.git.listMatchingRefs, {
     owner: context.owner,
     repo: context.repo,
+    // GitHub answers every matching ref at once: the operation takes no `per_page`.
     ref: `heads/${context.config.branch_prefix}/${issueNumber}-`,
-    per_page: 100,
   });
   const runIds = refs
     .map((ref) => /\/(\d+-[0-9a-f]{8})\/integration$/.exec(ref.ref)?.[1])
@@ -255,7 +255,6 @@ async function listRunBranches(context: OrchestratorContext, dir: string): Promi
     owner: context.owner,
     repo: context.repo,
     ref: `heads/${dir}/`,
-    per_page: 100,
   });
   const prefix = `refs/heads/${dir}/`;
   return new Set(

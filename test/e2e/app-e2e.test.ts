@@ -5,6 +5,7 @@ import { Octokit } from '@octokit/rest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHub, startFakeGitHub } from '../fake-github/fake-github.ts';
 import { createSignalFile } from '../helpers/signal-file.ts';
+import { expectTrafficMatchesSpec } from './expect-spec-clean.ts';
 import { type RunningApp, startApp } from './start-app.ts';
 
 const REPO = 'octo/widgets';
@@ -18,6 +19,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await app.close();
   await fake.close();
+  expectTrafficMatchesSpec(fake);
 });
 
 const plan = (tasks: string) => `Please do this.\n\n\`\`\`cluster\ntasks:\n${tasks}\`\`\`\n`;

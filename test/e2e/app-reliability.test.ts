@@ -23,6 +23,8 @@ interface RunOutcome {
   taskBranches: string[];
   integrationBranches: number;
   agentRuns: Record<string, number>;
+  /** Traffic that does not match GitHub's published description (`FakeGitHub.specViolations`). */
+  specViolations: readonly string[];
 }
 
 /** Each run gets its own App id and installation: installation tokens must not leak between the runs in flight. */
@@ -76,6 +78,7 @@ async function runWithFault(k: number | undefined, kind: FaultKind): Promise<Run
       taskBranches: branches.filter((branch) => branch.includes('/tasks/')).map((b) => b.split('/').at(-1)!),
       integrationBranches: branches.filter((branch) => branch.endsWith('/integration')).length,
       agentRuns,
+      specViolations: fake.specViolations,
     };
   } finally {
     await app?.close();
@@ -95,6 +98,8 @@ function problems(outcome: RunOutcome): string[] {
   for (const task of ['one', 'two'])
     if ((outcome.agentRuns[task] ?? 0) > 1)
       found.push(`task ${task}'s agent ran ${outcome.agentRuns[task]} times`);
+  // A retried or replayed request is still one GitHub documents, and so is every answer.
+  for (const violation of outcome.specViolations) found.push(`against GitHub's description: ${violation}`);
   return found;
 }
 

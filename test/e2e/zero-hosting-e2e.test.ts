@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHub, startFakeGitHub } from '../fake-github/fake-github.ts';
 import { REPO_ROOT } from '../fake-github/fake-github-options.ts';
+import { expectTrafficMatchesSpec } from './expect-spec-clean.ts';
 
 const REPO = 'octo/widgets';
 const BOT = 'github-actions[bot]';
@@ -32,6 +33,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await fake.close();
+  expectTrafficMatchesSpec(fake);
 });
 
 const plan = (tasks: string) => `Please do this.\n\n\`\`\`cluster\ntasks:\n${tasks}\`\`\`\n`;

@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { ActivityTracker } from './track-activity.ts';
+import type { TrafficValidator } from './validate-traffic.ts';
 
 /** One attempt to deliver a webhook. */
 export interface DeliveryAttempt {
@@ -36,6 +37,7 @@ export class WebhookSender {
   private readonly activity: ActivityTracker;
   private readonly ordered: boolean;
   private readonly timeoutMs: number;
+  private readonly validator: TrafficValidator;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: {
@@ -44,17 +46,21 @@ export class WebhookSender {
     activity: ActivityTracker;
     ordered: boolean;
     timeoutMs: number;
+    /** Checks every payload against GitHub's webhook description before it is sent. */
+    validator: TrafficValidator;
   }) {
     this.url = options.url;
     this.secret = options.secret;
     this.activity = options.activity;
     this.ordered = options.ordered;
     this.timeoutMs = options.timeoutMs;
+    this.validator = options.validator;
   }
 
   /** Delivers an event now with a new delivery id; resolves when the receiver answered (or failed). */
   deliver(event: string, payload: object): Promise<WebhookDelivery> {
     const action = (payload as { action?: unknown }).action;
+    this.validator.checkWebhook(event, payload);
     const delivery: WebhookDelivery = {
       id: randomUUID(),
       event,

@@ -46,6 +46,7 @@ import { readAppManifest } from './token-permissions.ts';
 import { type TokenIdentity, TokenRegistry } from './token-registry.ts';
 import { ActivityTracker } from './track-activity.ts';
 import { WorkflowTriggers } from './trigger-workflows.ts';
+import { TrafficValidator } from './validate-traffic.ts';
 
 export {
   CI_WORKFLOW,
@@ -74,6 +75,14 @@ export class FakeGitHub {
   readonly gitRequests: string[] = [];
   /** Exceptions inside the fake (its own bugs); tests assert it stays empty. */
   readonly serverErrors: string[] = [];
+  /**
+   * Requests, responses and webhooks that do not match GitHub's published description (`test/github-spec/`), one
+   * readable entry each; the e2e suites assert it stays empty.
+   */
+  get specViolations(): readonly string[] {
+    return this.validator.violations;
+  }
+  private readonly validator = new TrafficValidator();
   private readonly server: Server;
   private readonly root: string;
   private readonly tokens = new TokenRegistry();
@@ -106,6 +115,7 @@ export class FakeGitHub {
       activity: this.activity,
       ordered: options.orderedDeliveries ?? true,
       timeoutMs: options.deliveryTimeoutMs ?? 10_000,
+      validator: this.validator,
     });
     this.runner = new WorkflowRunner({
       core: () => this.core,
@@ -128,6 +138,8 @@ export class FakeGitHub {
       // Workflows start on these events whether or not webhooks are sent for them.
       emitApiEvent: (event, payload) => {
         if (options.apiEvents === true) this.webhooks.emit(event, payload);
+        // Sent or not, the payload is what workflows on the event read: hold it to the description too.
+        else this.validator.checkWebhook(event, payload);
         this.triggers.fire(event, payload);
       },
       now: () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -163,6 +175,7 @@ export class FakeGitHub {
           tokens: this.tokens,
           faults: this.faults,
           records: this,
+          validator: this.validator,
         });
     work.catch((error: unknown) => {
       this.serverErrors.push(

@@ -4,6 +4,7 @@ import type { FaultInjector } from './inject-faults.ts';
 import { matchRoute, type Route } from './match-route.ts';
 import { checkRoutePermission } from './route-permissions.ts';
 import type { TokenRegistry } from './token-registry.ts';
+import type { TrafficValidator } from './validate-traffic.ts';
 
 /** Where the request handler records what tests assert on. */
 export interface RequestRecords {
@@ -72,6 +73,8 @@ export async function handleApiRequest(input: {
   tokens: TokenRegistry;
   faults: FaultInjector;
   records: RequestRecords;
+  /** Checks each request and response of a matched route against GitHub's description. */
+  validator: TrafficValidator;
 }): Promise<void> {
   const { request, response, url } = input;
   const method = request.method ?? 'GET';
@@ -100,6 +103,13 @@ export async function handleApiRequest(input: {
       throw new ApiFailure(401, 'Requires authentication');
     if (match.route.auth === 'token') checkRoutePermission(routeName, identity);
     const body = await readJson(request);
+    input.validator.checkRequest({
+      method,
+      template: match.route.template,
+      params: match.params,
+      query: url.searchParams,
+      body,
+    });
     answer = await match.route.handle({
       params: match.params,
       query: url.searchParams,
@@ -124,5 +134,12 @@ export async function handleApiRequest(input: {
     request.socket.destroy();
     return;
   }
+  if (match)
+    input.validator.checkResponse({
+      method,
+      template: match.route.template,
+      status: answer.status,
+      body: answer.text === undefined ? answer.body : undefined,
+    });
   send(response, answer);
 }

@@ -2,11 +2,19 @@ import { z } from 'zod';
 import { ApiFailure, json, notFound, parseBody, validationFailed } from './api-response.ts';
 import { actorOf, type FakeCore, repoOf } from './fake-core.ts';
 import type { FakeIssue, FakePull, FakeRepository, FakeUser } from './fake-state.ts';
-import { countCommits, mergeTrees, resolveCommit, updateRef, writeCommit } from './git-store.ts';
+import {
+  countCommits,
+  diffFiles,
+  mergeBase,
+  mergeTrees,
+  resolveCommit,
+  updateRef,
+  writeCommit,
+} from './git-store.ts';
 import { issueOf } from './issue-routes.ts';
 import { defineRoute, type Route } from './match-route.ts';
 import { paginate } from './paginate-list.ts';
-import { pullJson } from './shape-pull.ts';
+import { type PullLive, pullJson, pullSimpleJson } from './shape-pull.ts';
 import { pullRequestPayload } from './webhook-payloads.ts';
 
 const CreatePullBody = z.object({
@@ -49,11 +57,29 @@ async function refreshHead(repo: FakeRepository, issue: FakePullIssue): Promise<
   }
 }
 
-/** The pull request object with its live head and base. */
-export async function pullResponse(core: FakeCore, repo: FakeRepository, issue: FakePullIssue) {
+/** The base branch's tip and what the head changes since the merge base (nothing once the base holds it all). */
+async function pullLive(repo: FakeRepository, issue: FakePullIssue): Promise<PullLive> {
   await refreshHead(repo, issue);
   const baseSha = (await resolveCommit(repo.bareDir, issue.pull.base.ref)) ?? '';
-  return pullJson(core.state, repo, issue, baseSha, core.urls);
+  const head = issue.pull.head.sha;
+  const base = baseSha === '' ? undefined : await mergeBase(repo.bareDir, baseSha, head);
+  if (base === undefined)
+    return { baseSha, stats: { commits: 0, additions: 0, deletions: 0, changed_files: 0 } };
+  const files = await diffFiles(repo.bareDir, base, head);
+  return {
+    baseSha,
+    stats: {
+      commits: await countCommits(repo.bareDir, head, baseSha),
+      additions: files.reduce((sum, file) => sum + file.additions, 0),
+      deletions: files.reduce((sum, file) => sum + file.deletions, 0),
+      changed_files: files.length,
+    },
+  };
+}
+
+/** The pull request object with its live head and base. */
+export async function pullResponse(core: FakeCore, repo: FakeRepository, issue: FakePullIssue) {
+  return pullJson(core.state, repo, issue, await pullLive(repo, issue), core.urls);
 }
 
 /** The `pull_request` webhook payload of a pull request now. */
@@ -64,9 +90,7 @@ export async function pullEventPayload(
   action: string,
   sender: FakeUser,
 ) {
-  await refreshHead(repo, issue);
-  const baseSha = (await resolveCommit(repo.bareDir, issue.pull.base.ref)) ?? '';
-  return pullRequestPayload(core, repo, issue, baseSha, action, sender);
+  return pullRequestPayload(core, repo, issue, await pullLive(repo, issue), action, sender);
 }
 
 /** Opens a pull request from a branch of the repository (checks as GitHub does: branches exist, commits ahead, no duplicate). */
@@ -191,7 +215,11 @@ export function pullRoutes(core: FakeCore): Route[] {
         })
         .sort((a, b) => b.number - a.number);
       const bodies = [];
-      for (const issue of pulls) bodies.push(await pullResponse(core, repo, issue));
+      for (const issue of pulls) {
+        await refreshHead(repo, issue);
+        const baseSha = (await resolveCommit(repo.bareDir, issue.pull.base.ref)) ?? '';
+        bodies.push(pullSimpleJson(core.state, repo, issue, baseSha, core.urls));
+      }
       return paginate(bodies, request, core.urls.api);
     }),
     defineRoute('POST', '/repos/{owner}/{repo}/pulls', async ({ params, body, identity }) => {

@@ -24,7 +24,7 @@ type ContentFile = Extract<
 >;
 type BranchJson = Pick<
   Endpoints['GET /repos/{owner}/{repo}/branches/{branch}']['response']['data'],
-  'name' | 'commit' | '_links' | 'protected' | 'protection_url'
+  'name' | 'commit' | '_links' | 'protected' | 'protection' | 'protection_url'
 >;
 type CompareJson = Endpoints['GET /repos/{owner}/{repo}/compare/{basehead}']['response']['data'];
 
@@ -58,6 +58,11 @@ export function repoContentRoutes(core: FakeCore): Route[] {
         commit: commitJson(repo, commit, core.urls),
         _links: { self: api, html: `${core.urls.web}/${repo.fullName}/tree/${params.branch}` },
         protected: false,
+        // What GitHub answers for a branch without protection rules.
+        protection: {
+          enabled: false,
+          required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] },
+        },
         protection_url: `${api}/protection`,
       };
       return json(200, branch);

@@ -13,7 +13,9 @@ export type IssueJson = Pick<
   | 'node_id'
   | 'url'
   | 'repository_url'
+  | 'labels_url'
   | 'comments_url'
+  | 'events_url'
   | 'html_url'
   | 'number'
   | 'state'
@@ -25,7 +27,10 @@ export type IssueJson = Pick<
   | 'assignee'
   | 'assignees'
   | 'locked'
+  | 'active_lock_reason'
+  | 'milestone'
   | 'comments'
+  | 'reactions'
   | 'pull_request'
   | 'closed_at'
   | 'created_at'
@@ -46,6 +51,8 @@ export type CommentJson = Pick<
   | 'created_at'
   | 'updated_at'
   | 'author_association'
+  | 'performed_via_github_app'
+  | 'reactions'
 >;
 
 /** A label as the API returns it. */
@@ -53,6 +60,22 @@ export type LabelJson = Pick<
   LabelData,
   'id' | 'node_id' | 'url' | 'name' | 'description' | 'color' | 'default'
 >;
+
+/** The reaction counts of an issue or comment at `url`: the fake records no reactions. */
+function reactionsJson(url: string): NonNullable<IssueData['reactions']> {
+  return {
+    url: `${url}/reactions`,
+    total_count: 0,
+    '+1': 0,
+    '-1': 0,
+    laugh: 0,
+    hooray: 0,
+    confused: 0,
+    heart: 0,
+    rocket: 0,
+    eyes: 0,
+  };
+}
 
 /** `author_association` of an account on a repository: the owner, a collaborator (write or more) or none. */
 export function authorAssociation(
@@ -91,7 +114,9 @@ export function issueJson(
     node_id: `I_${issue.id}`,
     url: api,
     repository_url: `${urls.api}/repos/${repo.fullName}`,
+    labels_url: `${api}/labels{/name}`,
     comments_url: `${api}/comments`,
+    events_url: `${api}/events`,
     html_url: web,
     number: issue.number,
     state: issue.state,
@@ -106,7 +131,10 @@ export function issueJson(
     assignee: null,
     assignees: [],
     locked: false,
+    active_lock_reason: null,
+    milestone: null,
     comments: commentCount,
+    reactions: reactionsJson(api),
     ...(issue.pull && {
       pull_request: {
         url: `${urls.api}/repos/${repo.fullName}/pulls/${issue.number}`,
@@ -126,10 +154,11 @@ export function issueJson(
 /** The comment object. */
 export function commentJson(repo: FakeRepository, comment: FakeComment, urls: FakeUrls): CommentJson {
   const issue = repo.issues.get(comment.issueNumber);
+  const url = `${urls.api}/repos/${repo.fullName}/issues/comments/${comment.id}`;
   return {
     id: comment.id,
     node_id: `IC_${comment.id}`,
-    url: `${urls.api}/repos/${repo.fullName}/issues/comments/${comment.id}`,
+    url,
     html_url: `${urls.web}/${repo.fullName}/${issue?.pull ? 'pull' : 'issues'}/${comment.issueNumber}#issuecomment-${comment.id}`,
     issue_url: `${urls.api}/repos/${repo.fullName}/issues/${comment.issueNumber}`,
     body: comment.body,
@@ -137,5 +166,7 @@ export function commentJson(repo: FakeRepository, comment: FakeComment, urls: Fa
     created_at: comment.createdAt,
     updated_at: comment.updatedAt,
     author_association: authorAssociation(repo, comment.user.login),
+    performed_via_github_app: null,
+    reactions: reactionsJson(url),
   };
 }

@@ -6,11 +6,25 @@ import { type FakeUrls, userJson } from './shape-user.ts';
 
 type PullData = Endpoints['GET /repos/{owner}/{repo}/pulls/{pull_number}']['response']['data'];
 
+/** What a pull request's object says about its changes (its head against the merge base). */
+export interface PullStats {
+  commits: number;
+  additions: number;
+  deletions: number;
+  changed_files: number;
+}
+
+/** The state of the branches a pull request object reports: the base branch's tip and the changes. */
+export interface PullLive {
+  baseSha: string;
+  stats: PullStats;
+}
+
 /** One side of a pull request; `repo` is the minimal repository (GitHub sends the full one, a superset). */
 export type PullBranchJson = Omit<PullData['head'], 'repo'> & { repo: RepositoryJson | null };
 
-/** The fields of a pull request the fake returns, typed by GitHub's schema. */
-export type PullJson = Pick<
+/** A pull request as lists return it (`pull-request-simple`): no merge state, no counts. */
+export type PullSimpleJson = Pick<
   PullData,
   | 'url'
   | 'id'
@@ -20,6 +34,8 @@ export type PullJson = Pick<
   | 'patch_url'
   | 'issue_url'
   | 'commits_url'
+  | 'review_comments_url'
+  | 'review_comment_url'
   | 'comments_url'
   | 'statuses_url'
   | 'number'
@@ -34,15 +50,31 @@ export type PullJson = Pick<
   | 'merged_at'
   | 'merge_commit_sha'
   | 'assignee'
+  | 'assignees'
+  | 'requested_reviewers'
   | 'draft'
-  | 'merged'
-  | 'mergeable'
-  | 'mergeable_state'
-  | 'merged_by'
   | 'author_association'
   | 'auto_merge'
   | 'milestone'
+  | '_links'
 > & { labels: LabelJson[]; head: PullBranchJson; base: PullBranchJson };
+
+/** The fields of a pull request the fake returns for one pull request (`pull-request`), typed by GitHub's schema. */
+export type PullJson = PullSimpleJson &
+  Pick<
+    PullData,
+    | 'merged'
+    | 'mergeable'
+    | 'mergeable_state'
+    | 'merged_by'
+    | 'comments'
+    | 'review_comments'
+    | 'maintainer_can_modify'
+    | 'commits'
+    | 'additions'
+    | 'deletions'
+    | 'changed_files'
+  >;
 
 /** The repository a pull request's head lives in: this one, or a fork shaped after it. */
 function headRepository(
@@ -64,14 +96,14 @@ function headRepository(
   return { ...repositoryJson(fork, urls), fork: true, clone_url: cloneUrl(fork, urls) };
 }
 
-/** The pull request object; `baseSha` is the base branch's tip now. */
-export function pullJson(
+/** The pull request object of lists (`pull-request-simple`); `baseSha` is the base branch's tip now. */
+export function pullSimpleJson(
   state: FakeState,
   repo: FakeRepository,
   issue: FakeIssue & { pull: FakePull },
   baseSha: string,
   urls: FakeUrls,
-): PullJson {
+): PullSimpleJson {
   const { pull } = issue;
   const api = `${urls.api}/repos/${repo.fullName}`;
   const web = `${urls.web}/${repo.fullName}/pull/${issue.number}`;
@@ -85,6 +117,8 @@ export function pullJson(
     patch_url: `${web}.patch`,
     issue_url: `${api}/issues/${issue.number}`,
     commits_url: `${api}/pulls/${issue.number}/commits`,
+    review_comments_url: `${api}/pulls/${issue.number}/comments`,
+    review_comment_url: `${api}/pulls/comments{/number}`,
     comments_url: `${api}/issues/${issue.number}/comments`,
     statuses_url: `${api}/statuses/${pull.head.sha}`,
     number: issue.number,
@@ -104,11 +138,9 @@ export function pullJson(
     merged_at: pull.mergedAt,
     merge_commit_sha: pull.mergeCommitSha,
     assignee: null,
+    assignees: [],
+    requested_reviewers: [],
     draft: pull.draft,
-    merged: pull.merged,
-    mergeable: issue.state === 'open' ? true : null,
-    mergeable_state: issue.state === 'open' ? 'clean' : 'unknown',
-    merged_by: pull.mergedBy ? userJson(pull.mergedBy, urls) : null,
     author_association: authorAssociation(repo, issue.user.login),
     auto_merge: null,
     head: {
@@ -125,5 +157,37 @@ export function pullJson(
       user: userJson(repo.owner, urls),
       repo: repositoryJson(repo, urls),
     },
+    _links: {
+      self: { href: `${api}/pulls/${issue.number}` },
+      html: { href: web },
+      issue: { href: `${api}/issues/${issue.number}` },
+      comments: { href: `${api}/issues/${issue.number}/comments` },
+      review_comments: { href: `${api}/pulls/${issue.number}/comments` },
+      review_comment: { href: `${api}/pulls/comments{/number}` },
+      commits: { href: `${api}/pulls/${issue.number}/commits` },
+      statuses: { href: `${api}/statuses/${pull.head.sha}` },
+    },
+  };
+}
+
+/** The pull request object of one pull request (`pull-request`): the list fields, its merge state and counts. */
+export function pullJson(
+  state: FakeState,
+  repo: FakeRepository,
+  issue: FakeIssue & { pull: FakePull },
+  live: PullLive,
+  urls: FakeUrls,
+): PullJson {
+  const { pull } = issue;
+  return {
+    ...pullSimpleJson(state, repo, issue, live.baseSha, urls),
+    merged: pull.merged,
+    mergeable: issue.state === 'open' ? true : null,
+    mergeable_state: issue.state === 'open' ? 'clean' : 'unknown',
+    merged_by: pull.mergedBy ? userJson(pull.mergedBy, urls) : null,
+    comments: state.issueComments(repo.fullName, issue.number).length,
+    review_comments: 0,
+    maintainer_can_modify: false,
+    ...live.stats,
   };
 }

@@ -2,17 +2,26 @@ import type { Endpoints } from '@octokit/types';
 import type { FakeRepository } from './fake-state.ts';
 import { type FakeUrls, userJson } from './shape-user.ts';
 
-/** A repository as workflow runs, pull requests and webhooks embed it (`minimal-repository`, with the clone URL). */
+/** A repository as workflow runs embed it: `minimal-repository` in REST, "Repository Lite" in webhooks. */
+export type RepositoryLiteJson = ReturnType<typeof repositoryLiteJson>;
+
+/** A repository as pull requests (`head.repo`, `base.repo`) and webhook envelopes embed it (`repository`). */
 export type RepositoryJson =
-  Endpoints['GET /repos/{owner}/{repo}/actions/runs/{run_id}']['response']['data']['repository'];
+  Endpoints['GET /repos/{owner}/{repo}/pulls/{pull_number}']['response']['data']['base']['repo'];
+
+/** The fake keeps no repository timestamps: every repository was created, updated and pushed to then. */
+const EPOCH = '2026-01-01T00:00:00Z';
 
 /** The URL git clones and pushes the repository over (smart HTTP served by the fake). */
 export function cloneUrl(repo: FakeRepository, urls: FakeUrls): string {
   return `${urls.api}/git/${repo.fullName}.git`;
 }
 
-/** The `minimal-repository` object of a repository, with `default_branch` and `clone_url`. */
-export function repositoryJson(repo: FakeRepository, urls: FakeUrls): RepositoryJson {
+/**
+ * The fields every repository object carries: what workflow runs embed (GitHub sends no clone URL or default branch
+ * there).
+ */
+export function repositoryLiteJson(repo: FakeRepository, urls: FakeUrls) {
   const api = `${urls.api}/repos/${repo.fullName}`;
   return {
     id: repo.id,
@@ -61,10 +70,41 @@ export function repositoryJson(repo: FakeRepository, urls: FakeUrls): Repository
     teams_url: `${api}/teams`,
     trees_url: `${api}/git/trees{/sha}`,
     hooks_url: `${api}/hooks`,
+  };
+}
+
+/** The `repository` object (pull requests and webhook envelopes): the lite fields, clone URLs, settings and counts. */
+export function repositoryJson(repo: FakeRepository, urls: FakeUrls): RepositoryJson {
+  const host = new URL(urls.web).host;
+  return {
+    ...repositoryLiteJson(repo, urls),
+    git_url: `git://${host}/${repo.fullName}.git`,
+    ssh_url: `git@${host}:${repo.fullName}.git`,
     clone_url: cloneUrl(repo, urls),
+    svn_url: `${urls.web}/${repo.fullName}`,
+    mirror_url: null,
+    homepage: null,
+    language: null,
+    license: null,
+    forks: 0,
+    forks_count: 0,
+    stargazers_count: 0,
+    watchers: 0,
+    watchers_count: 0,
+    size: 0,
+    open_issues: 0,
+    open_issues_count: 0,
     default_branch: repo.defaultBranch,
+    has_issues: true,
+    has_projects: false,
+    has_wiki: false,
+    has_pages: false,
+    has_downloads: true,
     visibility: repo.private ? 'private' : 'public',
     archived: false,
     disabled: false,
+    pushed_at: EPOCH,
+    created_at: EPOCH,
+    updated_at: EPOCH,
   };
 }

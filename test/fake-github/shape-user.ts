@@ -24,7 +24,11 @@ export function userJson(user: FakeUser, urls: FakeUrls): UserJson {
     avatar_url: `${urls.web}/avatars/u/${user.id}`,
     gravatar_id: '',
     url: api,
-    html_url: `${urls.web}/${user.login}`,
+    // A bot's page is its App's (`<slug>[bot]` is no valid URL path).
+    html_url:
+      user.type === 'Bot'
+        ? `${urls.web}/apps/${user.login.replace(/\[bot\]$/, '')}`
+        : `${urls.web}/${user.login}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,

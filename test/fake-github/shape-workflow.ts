@@ -1,7 +1,7 @@
 import type { Endpoints } from '@octokit/types';
 import type { FakeJob, FakeRepository, FakeWorkflowRun } from './fake-state.ts';
 import type { GitCommit } from './git-store.ts';
-import { repositoryJson } from './shape-repository.ts';
+import { repositoryLiteJson } from './shape-repository.ts';
 import { type FakeUrls, userJson } from './shape-user.ts';
 
 type RunData = Endpoints['GET /repos/{owner}/{repo}/actions/runs/{run_id}']['response']['data'];
@@ -48,7 +48,7 @@ export function workflowRunJson(
   urls: FakeUrls,
 ): WorkflowRunJson {
   const api = `${urls.api}/repos/${repo.fullName}/actions/runs/${run.id}`;
-  const repository = repositoryJson(repo, urls);
+  const repository = repositoryLiteJson(repo, urls);
   return {
     id: run.id,
     name: run.name,
@@ -117,7 +117,12 @@ export function jobJson(repo: FakeRepository, run: FakeWorkflowRun, job: FakeJob
     started_at: job.startedAt ?? job.createdAt,
     completed_at: job.completedAt,
     name: job.name,
-    steps: job.steps.map((step) => ({ ...step })),
+    // The fake times jobs, not steps: a step started with its job and completed by the job's end (or now).
+    steps: job.steps.map((step) => ({
+      ...step,
+      started_at: step.status === 'queued' ? null : (job.startedAt ?? job.createdAt),
+      completed_at: step.status === 'completed' ? (job.completedAt ?? job.startedAt ?? job.createdAt) : null,
+    })),
     check_run_url: `${api}/check-runs/${job.id}`,
     labels: ['ubuntu-latest'],
     runner_id: started ? 1 : null,

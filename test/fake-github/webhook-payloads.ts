@@ -10,7 +10,7 @@ import type {
 } from './fake-state.ts';
 import type { GitCommit } from './git-store.ts';
 import { commentJson, issueJson, labelJson } from './shape-issue.ts';
-import { pullJson } from './shape-pull.ts';
+import { type PullLive, pullJson } from './shape-pull.ts';
 import { repositoryJson } from './shape-repository.ts';
 import { userJson } from './shape-user.ts';
 import { jobJson, workflowRunJson } from './shape-workflow.ts';
@@ -84,19 +84,19 @@ export function issueCommentPayload(
   };
 }
 
-/** `pull_request` (`opened`, `closed`, `reopened`, `edited`); `baseSha` is the base branch's tip. */
+/** `pull_request` (`opened`, `closed`, `reopened`, `edited`); `live` is the base branch's tip and the changes. */
 export function pullRequestPayload(
   core: FakeCore,
   repo: FakeRepository,
   issue: FakeIssue & { pull: FakePull },
-  baseSha: string,
+  live: PullLive,
   action: string,
   sender: FakeUser,
 ): WebhookPayload {
   return {
     action,
     number: issue.number,
-    pull_request: pullJson(core.state, repo, issue, baseSha, core.urls),
+    pull_request: pullJson(core.state, repo, issue, live, core.urls),
     ...envelope(core, repo, sender),
   };
 }
@@ -123,7 +123,7 @@ export function workflowRunPayload(
       updated_at: run.createdAt,
       url: api,
       html_url: `${core.urls.web}/${repo.fullName}/blob/${repo.defaultBranch}/${run.path}`,
-      badge_url: `${core.urls.web}/${repo.fullName}/workflows/${run.workflowName}/badge.svg`,
+      badge_url: `${core.urls.web}/${repo.fullName}/workflows/${encodeURIComponent(run.workflowName)}/badge.svg`,
     },
     ...envelope(core, repo, run.actor),
   };
