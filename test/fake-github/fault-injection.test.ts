@@ -30,6 +30,20 @@ describe('failure injection in the fake GitHub', () => {
     ]);
   });
 
+  it('answers a chosen request with a secondary rate limit (403, retry-after) or 429, and changes nothing', async () => {
+    f.fake.failNthRequest(1, 'secondaryRateLimit');
+    f.fake.failNthRequest(2, 'tooManyRequests');
+    const limited = await f.octokit.rest.issues.createComment({ ...where, body: 'one' }).catch((error) => error);
+    expect(limited.status).toBe(403);
+    expect(limited.response.headers['retry-after']).toBe('1');
+    expect(limited.response.data.message).toMatch(/^You have exceeded a secondary rate limit/);
+    const tooMany = await f.octokit.rest.issues.createComment({ ...where, body: 'two' }).catch((error) => error);
+    expect(tooMany.status).toBe(429);
+    expect(tooMany.response.headers['retry-after']).toBe('1');
+    await comment('three');
+    expect(bodies()).toEqual(['three']);
+  });
+
   it('drops the connection before doing anything', async () => {
     f.fake.failNthRequest(1, 'dropConnection');
     const dropped = await statusOf(comment('lost'));
