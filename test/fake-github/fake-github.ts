@@ -189,7 +189,7 @@ export class FakeGitHub {
   }
 
   private async pushed(repo: FakeRepository, pusher: TokenIdentity, refs: PushedRef[]): Promise<void> {
-    for (const ref of refs) await this.refUpdated({ repo, pusher, ...ref });
+    for (const ref of refs) await this.refUpdated({ repo, pusher: pusher.user, ...ref });
   }
 
   /** Starts the fake on 127.0.0.1 with a random port. */
@@ -333,7 +333,7 @@ export class FakeGitHub {
       targetRef: ref,
     });
     const pusher = this.state.user(options.pusher ?? 'octocat');
-    await this.refUpdated({ repo, ref, before, after, pusher: { kind: 'user', user: pusher } });
+    await this.refUpdated({ repo, ref, before, after, pusher });
     return after;
   }
 

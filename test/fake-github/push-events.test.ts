@@ -161,4 +161,17 @@ jobs:
       fake.workflowRuns.filter((run) => run.path === CI_WORKFLOW_PATH).map((run) => run.headBranch),
     ).toEqual(['loud', 'loud']);
   });
+
+  it('by merging a pull request send push for the base branch and start its push workflows', async () => {
+    const fixture = await start();
+    const { fake } = fixture;
+    await fake.pushFiles(REPO, 'feature', { 'f.txt': 'f\n' }, { from: 'main' });
+    const { number } = await fake.openPullRequest(REPO, { head: 'feature', title: 'Feature' });
+    await fake.closePullRequest(REPO, number, { merge: true, sender: 'octo' });
+    await fake.idle();
+
+    const merge = (await fake.git(REPO, 'rev-parse', 'main')).trim();
+    expect(payloadsOf(fixture, 'push').at(-1)).toMatchObject({ ref: 'refs/heads/main', after: merge });
+    expect(fake.ciRuns(REPO, { headSha: merge, event: 'push' })).toHaveLength(1);
+  });
 });
