@@ -41,7 +41,8 @@ function refuse(
 /**
  * Serves `/git/{owner}/{repo}.git/...` with git's smart HTTP protocol by running `git http-backend` as a CGI
  * script. Every request needs a token (basic auth, `x-access-token:<token>`) the fake issued; pushes need one that
- * may write. `REMOTE_USER` is set only for authenticated requests, which is what lets http-backend accept pushes.
+ * may write (App and job tokens: `contents: write`). The repository's pre-receive hook refuses workflow-file changes
+ * and large files (check-pushed-commits.ts); the updates its post-receive hook logs are announced through `pushed`. `REMOTE_USER` is set only for authenticated requests, which is what lets http-backend accept pushes.
  */
 export function serveGitHttp(input: {
   request: IncomingMessage;
