@@ -84,7 +84,7 @@ export function serveGitHttp(input: {
     return Promise.resolve();
   }
   const receive = rest === '/git-receive-pack';
-  const pushLog = receive ? join(tmpdir(), `fake-github-push-${randomBytes(8).toString('hex')}.jsonl`) : '';
+  const pushLog = receive ? join(tmpdir(), `fake-github-push-${randomBytes(8).toString('hex')}.txt`) : '';
   const header = (name: string) => {
     const value = request.headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
@@ -116,8 +116,11 @@ export function serveGitHttp(input: {
     await rm(pushLog, { force: true });
     const refs = text
       .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as PushedRef);
+      .filter((line) => line.trim() !== '')
+      .map((line): PushedRef => {
+        const [before = '', after = '', ref = ''] = line.trim().split(' ');
+        return { before, after, ref };
+      });
     if (refs.length > 0) await input.pushed(repo, identity, refs);
   };
   return new Promise((resolve, reject) => {
