@@ -2,7 +2,7 @@ import { ApiFailure, notFound } from './api-response.ts';
 import type { FakeRepository, FakeState, FakeUser, FakeWorkflowRun } from './fake-state.ts';
 import type { FakeUrls } from './shape-user.ts';
 import type { TokenPermissions } from './token-permissions.ts';
-import type { Identity, TokenIdentity, TokenRegistry } from './token-registry.ts';
+import type { Identity, TokenRegistry } from './token-registry.ts';
 
 /** The App the fake stands in for GitHub to. */
 export interface FakeApp {
@@ -26,8 +26,8 @@ export interface RefUpdate {
   before: string;
   /** 40 zeros when the ref was deleted. */
   after: string;
-  /** Who moved it. */
-  pusher: TokenIdentity;
+  /** Who moved it (the token's account). */
+  pusher: FakeUser;
 }
 
 /** What a dispatch asks of the workflow runner. */

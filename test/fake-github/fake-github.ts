@@ -61,8 +61,9 @@ export {
  * A stateful GitHub on loopback for end-to-end runs of the App and the bundled action: REST endpoints over real bare
  * repositories, git over smart HTTP, signed webhooks, and a workflow runner that executes dispatched workflows with
  * the bundled action, and starts the workflows whose `on:` names an event (issues, issue_comment, pull_request,
- * workflow_run) when it happens, except events caused with a workflow's GITHUB_TOKEN. Start it with
- * {@link startFakeGitHub}; `close()` it in afterEach.
+ * workflow_run, push) when it happens, except events caused with a workflow's GITHUB_TOKEN. It enforces GitHub's
+ * rules: token permissions, check-run ownership, workflow-file and file-size push limits, `[skip ci]`, concurrency
+ * groups (docs/architecture.md lists them). Start it with {@link startFakeGitHub}; `close()` it in afterEach.
  */
 export class FakeGitHub {
   /** The API root (for `baseUrl`, `GITHUB_API_URL`) and git server (`/git/{owner}/{repo}.git`). */
@@ -202,7 +203,7 @@ export class FakeGitHub {
   }
 
   private async pushed(repo: FakeRepository, pusher: TokenIdentity, refs: PushedRef[]): Promise<void> {
-    for (const ref of refs) await this.refUpdated({ repo, pusher, ...ref });
+    for (const ref of refs) await this.refUpdated({ repo, pusher: pusher.user, ...ref });
   }
 
   /** Starts the fake on 127.0.0.1 with a random port. */
@@ -346,7 +347,7 @@ export class FakeGitHub {
       targetRef: ref,
     });
     const pusher = this.state.user(options.pusher ?? 'octocat');
-    await this.refUpdated({ repo, ref, before, after, pusher: { kind: 'user', user: pusher } });
+    await this.refUpdated({ repo, ref, before, after, pusher });
     return after;
   }
 

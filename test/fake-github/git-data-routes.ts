@@ -115,7 +115,7 @@ export function gitDataRoutes(core: FakeCore): Route[] {
       const update = { ref: input.ref, before: ZERO_SHA, after: input.sha };
       await assertMayUpdate(core, repo, pusher, [update]);
       if (await updateRef(repo.bareDir, input.ref, input.sha, '')) {
-        await core.refUpdated({ repo, pusher, ...update });
+        await core.refUpdated({ repo, pusher: pusher.user, ...update });
         const type = (await objectType(repo.bareDir, input.sha)) ?? 'commit';
         return json(201, refJson(repo, input.ref, input.sha, type, core.urls), {
           location: `${core.urls.api}/repos/${repo.fullName}/git/${input.ref}`,
@@ -147,7 +147,8 @@ export function gitDataRoutes(core: FakeCore): Route[] {
         if (!moved) throw new ApiFailure(422, 'Update is not a fast forward');
         before = moved;
       }
-      if (before !== input.sha) await core.refUpdated({ repo, pusher, ref, before, after: input.sha });
+      if (before !== input.sha)
+        await core.refUpdated({ repo, pusher: pusher.user, ref, before, after: input.sha });
       const type = (await objectType(repo.bareDir, input.sha)) ?? 'commit';
       return json(200, refJson(repo, ref, input.sha, type, core.urls));
     }),
@@ -159,7 +160,7 @@ export function gitDataRoutes(core: FakeCore): Route[] {
       if (!current || !(await deleteRef(repo.bareDir, ref, current.sha))) {
         throw new ApiFailure(422, 'Reference does not exist');
       }
-      await core.refUpdated({ repo, pusher, ref, before: current.sha, after: ZERO_SHA });
+      await core.refUpdated({ repo, pusher: pusher.user, ref, before: current.sha, after: ZERO_SHA });
       return { status: 204 };
     }),
     defineRoute('GET', '/repos/{owner}/{repo}/git/commits/{commit_sha}', async ({ params }) => {

@@ -18,7 +18,7 @@ export interface FakeEvent {
  */
 export async function refUpdateEvents(core: FakeCore, update: RefUpdate): Promise<FakeEvent[]> {
   const { repo, ref, before, after } = update;
-  const sender = update.pusher.user;
+  const sender = update.pusher;
   const deleted = after === ZERO_SHA;
   let commits: Awaited<ReturnType<typeof listCommits>> = [];
   if (!deleted) {
