@@ -1,4 +1,5 @@
 import type { Agent, AgentRunInput, AgentRunResult } from '../agent/agent-contract.ts';
+import { commitWorktree } from '../git/commit-worktree.ts';
 import { runGit } from '../git/run-git.ts';
 import type { WorktreeSet } from '../git/worktrees.ts';
 
@@ -48,33 +49,25 @@ export async function runTaskAttempt(input: TaskAttemptInput): Promise<TaskAttem
   const { dir, env, workspace } = input;
   if (workspace.kind === 'worktree')
     await workspace.worktrees.addOnNewBranch(dir, input.branch, input.startCommit);
-  else await runGit(['checkout', '--quiet', '-B', input.branch, input.startCommit], { cwd: dir });
+  else {
+    // Forced and cleaned: an earlier attempt's agent may have left the checkout on another branch or dirty (its work
+    // is already committed on its own branch).
+    await runGit(['checkout', '--quiet', '--force', '-B', input.branch, input.startCommit], { cwd: dir });
+    await runGit(['clean', '-fdq'], { cwd: dir });
+  }
   try {
     await input.around?.beforeAgent(dir);
     const agent = await input.agent.run({ ...input.agentInput, mode: 'task', cwd: dir });
     input.onAgentDone?.();
     await input.around?.afterAgent(dir);
-    await runGit(['add', '-A'], { cwd: dir });
-    // Index against the start commit: everything the task changed, including commits the agent made itself.
-    const diff = await runGit(['diff', '--cached', '--name-only', '-z', input.startCommit], { cwd: dir });
-    const files = diff.stdout.split('\0').filter(Boolean);
-    if (files.length > 0) {
-      // `commit` exits 1 when nothing new is staged: the agent committed its work on its own.
-      await runGit(['commit', '--quiet', '--no-verify', '-F', '-'], {
-        cwd: dir,
-        env,
-        input: input.commitMessage(agent),
-        okExitCodes: [1],
-      });
-    }
-    const [head = '', branchTip] = (
-      await runGit(['rev-parse', 'HEAD', `refs/heads/${input.branch}`], { cwd: dir })
-    ).stdout
-      .trim()
-      .split('\n');
-    // The agent may have switched branches; the task branch follows what it left.
-    if (head !== branchTip)
-      await runGit(['update-ref', `refs/heads/${input.branch}`, head], { cwd: input.repoDir });
+    // Plumbing against the task's own branch: whatever the agent did to HEAD, no other branch moves.
+    const { head, files } = await commitWorktree({
+      dir,
+      branch: input.branch,
+      startCommit: input.startCommit,
+      env,
+      message: input.commitMessage(agent),
+    });
     return { agent, head, files };
   } finally {
     if (workspace.kind === 'worktree') await workspace.worktrees.remove(dir);

@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCommandAgent } from '../../core/agent/command-agent.ts';
+import { ConfigSchema } from '../../core/config/config-schema.ts';
+import { remoteBranchStore } from '../../core/integrate/remote-branch-store.ts';
+import { assertValidPlan } from '../../core/plan/validate-plan.ts';
+import { runSingleTask } from '../../core/run/run-single-task.ts';
+import { createTempRemote, type TempRemote } from '../helpers/temp-remote.ts';
+import {
+  createLoot,
+  JOB_SECRETS,
+  type Loot,
+  PUSH_CREDENTIAL_ENV,
+  plantingAgent,
+  SECRET_VALUES,
+  scriptAgent,
+} from './hostile-scripts.ts';
+
+let remote: TempRemote;
+let loot: Loot;
+const cleanups: (() => void)[] = [];
+beforeEach(() => {
+  remote = createTempRemote({ 'README.md': '# remote\n' });
+  loot = createLoot();
+  for (const [name, value] of Object.entries(JOB_SECRETS)) vi.stubEnv(name, value);
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  for (const cleanup of cleanups.splice(0)) cleanup();
+  loot.remove();
+  remote.remove();
+});
+
+/** Refs of the remote, name → commit. */
+function remoteRefs(): Map<string, string> {
+  return new Map(
+    remote
+      .git('for-each-ref', '--format=%(refname) %(objectname)')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(' ') as [string, string]),
+  );
+}
+
+/** Runs one task as a matrix job would, with the agent given as a shell script and no secret in its environment. */
+async function hostileJob(script: string, checkout = remote.clone()) {
+  const agent = scriptAgent(script);
+  cleanups.push(agent.remove);
+  const [task] = assertValidPlan({ tasks: [{ id: 'evil', title: 'Task evil', prompt: 'do it' }] }).tasks;
+  const result = await runSingleTask({
+    checkoutDir: checkout,
+    store: remoteBranchStore({
+      repoDir: checkout,
+      remote: 'origin',
+      env: PUSH_CREDENTIAL_ENV,
+      guardPush: (name, branch) => {
+        if (name !== 'origin' || !branch.startsWith('cluster/r7/')) throw new Error(`refused ${branch}`);
+      },
+    }),
+    runId: 'r7',
+    task: task!,
+    base: 'main',
+    title: 'Hostile issue',
+    config: ConfigSchema.parse({}),
+    agent: createCommandAgent(agent.command, { env: { PATH: process.env.PATH, HOME: process.env.HOME } }),
+    workDir: `${checkout}-work`,
+  });
+  return { result, checkout };
+}
+
+describe('a task job with a hostile agent', () => {
+  it('runs none of the hooks, fsmonitor or filters it planted, so none sees a secret', async () => {
+    const { result } = await hostileJob(plantingAgent(loot));
+    expect(result.status).toBe('integrated');
+    expect(remote.git('show', 'cluster/r7/integration:work.txt')).toBe('work');
+    expect(loot.files()).toEqual([]);
+    for (const secret of SECRET_VALUES) expect(loot.text()).not.toContain(secret);
+  });
+
+  it('commits on the task branch only, when the agent switched the checkout to another branch', async () => {
+    remote.git('branch', 'feature', 'main');
+    const before = remoteRefs();
+    const { result, checkout } = await hostileJob(
+      ['git checkout -q -b feature origin/feature', 'echo work > work.txt'].join('\n'),
+    );
+    expect(result.status).toBe('integrated');
+    expect(remote.git('show', 'cluster/r7/tasks/evil:work.txt')).toBe('work');
+    const after = remoteRefs();
+    for (const [ref, commit] of before) expect(after.get(ref)).toBe(commit);
+    for (const ref of after.keys()) {
+      if (!before.has(ref)) expect(ref).toMatch(/^refs\/heads\/cluster\/r7\//);
+    }
+    // The job's own local branch the agent made is untouched by the engine too.
+    const local = execFileSync('git', ['rev-parse', 'feature', 'origin/feature'], {
+      cwd: checkout,
+      encoding: 'utf8',
+    });
+    const [feature, origin] = local.trim().split('\n');
+    expect(feature).toBe(origin);
+  });
+});
