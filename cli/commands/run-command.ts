@@ -4,6 +4,7 @@ import { EnvironmentError } from '../../core/errors/errors.ts';
 import { git } from '../../core/git/run-git.ts';
 import { runBranches } from '../../core/integrate/branch-names.ts';
 import { createLogger } from '../../core/log/create-logger.ts';
+import { readIssuePlan } from '../../core/plan/read-issue-plan.ts';
 import { renderReport } from '../../core/report/render-report.ts';
 import type { RunReport } from '../../core/report/report-model.ts';
 import { summarizeCounts } from '../../core/report/summarize-report.ts';
@@ -43,14 +44,25 @@ export async function runCommand(rawOptions: unknown, io: CliIo): Promise<number
   const agent = selectAgent(options.agent, config);
   await agent.preflight();
 
-  const { plan, source } = await withPlanningWorktree(repo.repoDir, repo.baseCommit, (cwd) =>
-    resolveRunPlan({
-      issueTitle: issue.title,
-      issueBody: issue.body,
-      maxTasks: config.max_tasks,
-      planner: { agent, cwd, runId, timeoutMs: config.task_timeout_minutes * 60_000, signal: io.signal },
-    }),
-  );
+  // A plan in the issue needs no planning worktree: nothing is checked out that the run does not use.
+  const found = readIssuePlan(issue.body, { maxTasks: config.max_tasks });
+  const { plan, source } =
+    found.source !== 'none'
+      ? { plan: found.plan, source: found.source }
+      : await withPlanningWorktree(repo.repoDir, repo.baseCommit, (cwd) =>
+          resolveRunPlan({
+            issueTitle: issue.title,
+            issueBody: issue.body,
+            maxTasks: config.max_tasks,
+            planner: {
+              agent,
+              cwd,
+              runId,
+              timeoutMs: config.task_timeout_minutes * 60_000,
+              signal: io.signal,
+            },
+          }),
+        );
   const progress = createProgress(
     plan.tasks.map((task) => task.id),
     io.stderr,

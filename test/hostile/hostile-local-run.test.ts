@@ -1,0 +1,121 @@
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCommandAgent } from '../../core/agent/command-agent.ts';
+import { ConfigSchema } from '../../core/config/config-schema.ts';
+import { assertValidPlan } from '../../core/plan/validate-plan.ts';
+import { runCluster } from '../../core/run/run-cluster.ts';
+import { runCli } from '../cli/cli-harness.ts';
+import { createTempRepo, stubAgentCommand, type TempRepo } from '../helpers/temp-repo.ts';
+import { createLoot, type Loot, plantingAgent, scriptAgent } from './hostile-scripts.ts';
+
+let repo: TempRepo;
+let loot: Loot;
+const cleanups: (() => void)[] = [];
+beforeEach(() => {
+  repo = createTempRepo({ 'README.md': '# scratch\n' });
+  loot = createLoot();
+});
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+  loot.remove();
+  repo.remove();
+});
+
+/** Every ref of the repository, name → commit. */
+function refs(): Map<string, string> {
+  return new Map(
+    repo
+      .git('for-each-ref', '--format=%(refname) %(objectname)')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(' ') as [string, string]),
+  );
+}
+
+/** Runs one task locally with the agent given as a shell script. */
+async function runHostile(script: string) {
+  const agent = scriptAgent(script);
+  cleanups.push(agent.remove);
+  return runCluster({
+    repoDir: repo.dir,
+    base: 'main',
+    runId: 'r1',
+    title: 'Hostile issue',
+    plan: assertValidPlan({ tasks: [{ id: 'evil', title: 'Task evil', prompt: 'do it' }] }),
+    config: ConfigSchema.parse({}),
+    agent: createCommandAgent(agent.command),
+  });
+}
+
+/** A hook in the repository that records that it ran and exits `code`. */
+function installHook(name: string, code: number): string {
+  const marker = join(loot.dir, `${name}.ran`);
+  const path = join(repo.dir, '.git', 'hooks', name);
+  writeFileSync(path, `#!/bin/sh\ntouch "${marker}"\nexit ${code}\n`);
+  chmodSync(path, 0o755);
+  return marker;
+}
+
+describe('a local run with a hostile agent', () => {
+  it('runs none of the hooks, fsmonitor or filters the agent planted', async () => {
+    const report = await runHostile(plantingAgent(loot));
+    expect(report.tasks[0]?.state).toBe('integrated');
+    expect(repo.git('show', 'cluster/r1/integration:work.txt')).toBe('work');
+    expect(loot.files()).toEqual([]);
+  });
+
+  it('moves no branch outside the run when the agent checks out a user branch and leaves its edits', async () => {
+    repo.git('branch', 'feature');
+    const before = refs();
+    const report = await runHostile('git checkout -q feature && echo work > work.txt');
+    expect(report.tasks[0]?.state).toBe('integrated');
+    expect(repo.git('show', 'cluster/r1/tasks/evil:work.txt')).toBe('work');
+    const after = refs();
+    for (const [ref, commit] of before) expect(after.get(ref), ref).toBe(commit);
+    for (const ref of after.keys()) {
+      if (!before.has(ref)) expect(ref).toMatch(/^refs\/heads\/cluster\/r1\//);
+    }
+  });
+
+  it('keeps the commits the agent made on its task branch', async () => {
+    const report = await runHostile(
+      'echo one > one.txt && git add one.txt && git -c user.name=A -c user.email=a@b commit -qm "agent commit" && echo two > two.txt',
+    );
+    expect(report.tasks[0]?.files).toEqual(['one.txt', 'two.txt']);
+    expect(repo.git('log', '--format=%s', 'cluster/r1/tasks/evil', '-n', '2').split('\n')[1]).toBe(
+      'agent commit',
+    );
+  });
+});
+
+describe('a repository with failing hooks', () => {
+  it('runs a plan from the issue although post-checkout exits 1, running no hook', async () => {
+    const markers = [
+      installHook('post-checkout', 1),
+      installHook('post-commit', 1),
+      installHook('reference-transaction', 0),
+      installHook('pre-commit', 1),
+    ];
+    const issue = join(loot.dir, 'issue.md');
+    writeFileSync(
+      issue,
+      '# Greet\n\n```cluster\ntasks:\n  - { id: hello, title: Say hello, prompt: "@write hello.txt = hello" }\n```\n',
+    );
+    const result = await runCli([
+      'run',
+      '--issue',
+      issue,
+      '--repo',
+      repo.dir,
+      '--agent',
+      stubAgentCommand(),
+      '--run-id',
+      'hooks',
+    ]);
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.exitCode).toBe(0);
+    expect(repo.git('show', 'cluster/hooks/integration:hello.txt')).toBe('hello');
+    for (const marker of markers) expect(existsSync(marker), marker).toBe(false);
+  });
+});
