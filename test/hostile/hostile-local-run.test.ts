@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCommandAgent } from '../../core/agent/command-agent.ts';
@@ -7,7 +7,16 @@ import { assertValidPlan } from '../../core/plan/validate-plan.ts';
 import { runCluster } from '../../core/run/run-cluster.ts';
 import { runCli } from '../cli/cli-harness.ts';
 import { createTempRepo, stubAgentCommand, type TempRepo } from '../helpers/temp-repo.ts';
-import { createLoot, type Loot, plantingAgent, scriptAgent } from './hostile-scripts.ts';
+import {
+  createLoot,
+  daemonPids,
+  escapingDaemons,
+  isRunning,
+  killAll,
+  type Loot,
+  plantingAgent,
+  scriptAgent,
+} from './hostile-scripts.ts';
 
 let repo: TempRepo;
 let loot: Loot;
@@ -48,6 +57,19 @@ async function runHostile(script: string) {
   });
 }
 
+/** Command lines of every running process. */
+function runningCommands(): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && isRunning(Number(entry)))
+    .map((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+      } catch {
+        return '';
+      }
+    });
+}
+
 /** A hook in the repository that records that it ran and exits `code`. */
 function installHook(name: string, code: number): string {
   const marker = join(loot.dir, `${name}.ran`);
@@ -86,6 +108,19 @@ describe('a local run with a hostile agent', () => {
     expect(repo.git('log', '--format=%s', 'cluster/r1/tasks/evil', '-n', '2').split('\n')[1]).toBe(
       'agent commit',
     );
+  });
+});
+
+describe('a local run with an agent that starts daemons', () => {
+  it('leaves no process of the agent running after the task, also those that left its process group', async () => {
+    const marker = `sleep 302`;
+    const report = await runHostile(escapingDaemons(loot));
+    const pids = daemonPids(loot);
+    cleanups.push(() => killAll(pids));
+    expect(report.tasks[0]?.state).toBe('integrated');
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) expect(isRunning(pid), `daemon ${pid}`).toBe(false);
+    expect(runningCommands()).not.toContain(marker);
   });
 });
 

@@ -96,3 +96,46 @@ export function scriptAgent(script: string): { command: string; remove(): void }
   chmodSync(path, 0o755);
   return { command: `"${path}"`, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * Agent script lines that start two daemons which leave the agent's process group and record their ids in `loot`:
+ * one with `setsid` (it keeps the agent's stdout open), one with `env -i setsid` (no environment at all), working
+ * inside the agent's directory.
+ */
+export function escapingDaemons(loot: Loot): string {
+  return [
+    `setsid sleep 300 & echo $! > "${loot.dir}/daemon-setsid.pid"`,
+    `env -i setsid sleep 301 >/dev/null 2>&1 & echo $! > "${loot.dir}/daemon-env-i.pid"`,
+    `(setsid sh -c 'sleep 302' >/dev/null 2>&1 &) ; sleep 0.2`,
+    'echo work > work.txt',
+  ].join('\n');
+}
+
+/** The ids the daemons of {@link escapingDaemons} recorded. */
+export function daemonPids(loot: Loot): number[] {
+  return loot
+    .files()
+    .filter((name) => name.endsWith('.pid'))
+    .map((name) => Number(readFileSync(join(loot.dir, name), 'utf8').trim()));
+}
+
+/** True while `pid` runs (zombies count as gone). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '');
+  } catch {
+    return false;
+  }
+}
+
+/** Kills what a failing test left running. */
+export function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}

@@ -8,7 +8,11 @@ import { runSingleTask } from '../../core/run/run-single-task.ts';
 import { createTempRemote, type TempRemote } from '../helpers/temp-remote.ts';
 import {
   createLoot,
+  daemonPids,
+  escapingDaemons,
+  isRunning,
   JOB_SECRETS,
+  killAll,
   type Loot,
   PUSH_CREDENTIAL_ENV,
   plantingAgent,
@@ -97,5 +101,14 @@ describe('a task job with a hostile agent', () => {
     });
     const [feature, origin] = local.trim().split('\n');
     expect(feature).toBe(origin);
+  });
+
+  it('leaves no process of the agent running after the task, also those that left its process group', async () => {
+    const { result } = await hostileJob(escapingDaemons(loot));
+    const pids = daemonPids(loot);
+    cleanups.push(() => killAll(pids));
+    expect(result.status).toBe('integrated');
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) expect(isRunning(pid), `daemon ${pid}`).toBe(false);
   });
 });
