@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCommandAgent } from '../../core/agent/command-agent.ts';
@@ -152,5 +152,68 @@ describe('a repository with failing hooks', () => {
     expect(result.exitCode).toBe(0);
     expect(repo.git('show', 'cluster/hooks/integration:hello.txt')).toBe('hello');
     for (const marker of markers) expect(existsSync(marker), marker).toBe(false);
+  });
+});
+
+describe('input with control characters', () => {
+  const issueWith = (heading: string, title: string) =>
+    `# ${heading}\n\n\`\`\`cluster\ntasks:\n  - { id: hello, title: "${title}", prompt: "@write hello.txt = hello" }\n\`\`\`\n`;
+  const cli = (command: 'plan' | 'run', text: string) => {
+    const issue = join(loot.dir, 'issue.md');
+    writeFileSync(issue, text);
+    const extra = command === 'run' ? ['--run-id', 'ctl'] : [];
+    return runCli([command, '--issue', issue, '--repo', repo.dir, '--agent', stubAgentCommand(), ...extra]);
+  };
+
+  it.each(['plan', 'run'] as const)(
+    '%s refuses a NUL in a task title, naming the task and field',
+    async (command) => {
+      const result = await cli(command, issueWith('Greet', 'Say\\0hello'));
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(/task #1 \(`hello`\): `title` contains the control character U\+0000/);
+      expect(result.stderr).toMatch(/remove it/);
+      expect(repo.git('branch', '--list', 'cluster/*')).toBe('');
+    },
+  );
+
+  it('refuses an escape sequence in a prompt but accepts tabs and newlines there', async () => {
+    const bad = await cli('plan', issueWith('Greet', 'Say hello').replace('@write', '\\e[2J@write'));
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/`prompt` contains the control character U\+001B/);
+    const good = await cli('plan', issueWith('Greet', 'Say hello').replace('@write', '\\t@write'));
+    expect(good.exitCode).toBe(0);
+  });
+
+  it('refuses a NUL in the issue heading with exit 2 and changes nothing', async () => {
+    const result = await cli('run', issueWith('Greet\0everyone', 'Say hello'));
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/issue heading .* contains the control character U\+0000/);
+    expect(result.stderr).not.toMatch(/git .* failed/);
+    expect(repo.git('branch', '--list', 'cluster/*')).toBe('');
+  });
+});
+
+describe('a bare repository', () => {
+  it('is refused as bare, with the way to run in a clone', async () => {
+    const bare = `${repo.dir}-bare.git`;
+    cleanups.push(() => rmSync(bare, { recursive: true, force: true }));
+    repo.git('clone', '--quiet', '--bare', repo.dir, bare);
+    const issue = join(loot.dir, 'issue.md');
+    writeFileSync(issue, '# Greet\n\n- [ ] Say hello\n');
+    const result = await runCli([
+      'run',
+      '--issue',
+      issue,
+      '--repo',
+      bare,
+      '--agent',
+      stubAgentCommand(),
+      '--base',
+      'main',
+    ]);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/is a bare repository/);
+    expect(result.stderr).toMatch(/clone it/);
+    expect(result.stderr).not.toMatch(/not a git repository/);
   });
 });
