@@ -10,7 +10,7 @@ import { createOctokit } from './create-octokit.ts';
 import { describeActionError } from './describe-action-error.ts';
 import type { ToolCache } from './install-claude-code.ts';
 import { loadActionConfig } from './load-action-config.ts';
-import { maskSecrets } from './mask-secrets.ts';
+import { maskSecrets, SECRET_INPUT_NAMES } from './mask-secrets.ts';
 import { readActionInputs } from './read-action-inputs.ts';
 import { type ActionEvent, readEvent } from './read-event.ts';
 import { runPlanMode } from './run-plan-mode.ts';
@@ -60,6 +60,10 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     const runId = inputs['run-id'];
     if (runId === undefined)
       throw new InputError('task mode needs the `run-id` input: the run the task belongs to');
+    // The values masked above, in one list: never committed, pushed or written out, and kept from the verify command.
+    const secrets = SECRET_INPUT_NAMES.map((name) => inputs[name]).filter(
+      (value): value is string => value !== undefined && value.trim() !== '',
+    );
     const gitEnv = await takeGitCredentials(workspace, {
       token: inputs['github-token'],
       serverUrl: env.GITHUB_SERVER_URL,
@@ -75,17 +79,14 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       trustedConfigRef: trustedRef,
       verifyEnv: buildAgentEnvironment(env, {
         credential: {},
-        secrets: [
-          inputs['github-token'],
-          inputs['anthropic-api-key'],
-          inputs['claude-code-oauth-token'],
-        ].filter((value): value is string => value !== undefined),
+        secrets,
         agentKind: 'command',
       }),
       gitEnv,
       createAgent: () => createActionAgent(agentContext),
       setOutput: (name, value) => core.setOutput(name, value),
       writeSummary: async (markdown) => void (await core.summary.addRaw(markdown).write()),
+      secrets,
       dispatchTimeoutMs: dispatchWaitMs(env),
     });
     if ('standDown' in outcome) core.notice(`claude-cluster: nothing to do: ${outcome.standDown}`);

@@ -9,11 +9,15 @@ import {
   PlanSchema,
   TASK_ID_MAX_LENGTH,
   TASK_ID_PATTERN,
+  TRACKING_VARIABLE,
   TaskIdSchema,
   TaskSchema,
   external_exports,
-  killProcessGroup
-} from "./chunks/chunk-3QIC7FHK.js";
+  killEscapedProcesses,
+  killProcessGroup,
+  newTrackingId,
+  processStartTime
+} from "./chunks/chunk-24UTLKJT.js";
 import {
   core_exports,
   getInput,
@@ -23,16 +27,16 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-LKRMDIN3.js";
+} from "./chunks/chunk-6R7EVPWV.js";
 import {
   __commonJS,
   __require,
   __toESM
 } from "./chunks/chunk-XTAA6DDR.js";
 
-// node_modules/shell-quote/quote.js
+// ../../main/node_modules/shell-quote/quote.js
 var require_quote = __commonJS({
-  "node_modules/shell-quote/quote.js"(exports, module) {
+  "../../main/node_modules/shell-quote/quote.js"(exports, module) {
     "use strict";
     var OPS = (
       /** @type {const} */
@@ -124,11 +128,11 @@ var require_quote = __commonJS({
   }
 });
 
-// node_modules/shell-quote/parse.js
+// ../../main/node_modules/shell-quote/parse.js
 var require_parse = __commonJS({
-  "node_modules/shell-quote/parse.js"(exports, module) {
+  "../../main/node_modules/shell-quote/parse.js"(exports, module) {
     "use strict";
-    var CONTROL = (
+    var CONTROL2 = (
       /** @type {const} */
       "(?:" + /** @type {const} */
       [
@@ -156,7 +160,7 @@ var require_parse = __commonJS({
       ) + /** @type {const} */
       ")"
     );
-    var controlRE = new RegExp("^" + CONTROL + "$");
+    var controlRE = new RegExp("^" + CONTROL2 + "$");
     var META = (
       /** @type {const} */
       "|&;()<> \\t"
@@ -255,7 +259,7 @@ var require_parse = __commonJS({
       var BAREWORD = "(\\" + BS + `['"$\\` + BS + META + "]|\\$\\$|\\$(?!" + ANSI_C_QUOTE.slice(2) + `)|[^\\s'"$` + META + "])+";
       var DOUBLE_QUOTE = '"(?:\\' + BS + '[\\s\\S]|[^"\\' + BS + '])*"';
       var chunker = new RegExp([
-        "(" + CONTROL + ")",
+        "(" + CONTROL2 + ")",
         // control chars
         "(" + ANSI_C_QUOTE + "|" + BAREWORD + "|" + DOUBLE_QUOTE + "|" + SINGLE_QUOTE + ")+"
       ].join("|"), "g");
@@ -491,18 +495,18 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/shell-quote/index.js
+// ../../main/node_modules/shell-quote/index.js
 var require_shell_quote = __commonJS({
-  "node_modules/shell-quote/index.js"(exports) {
+  "../../main/node_modules/shell-quote/index.js"(exports) {
     "use strict";
     exports.quote = require_quote();
     exports.parse = require_parse();
   }
 });
 
-// node_modules/bottleneck/light.js
+// ../../main/node_modules/bottleneck/light.js
 var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports, module) {
+  "../../main/node_modules/bottleneck/light.js"(exports, module) {
     (function(global2, factory) {
       typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
     })(exports, (function() {
@@ -1819,9 +1823,9 @@ var require_light = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -1876,9 +1880,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -2034,9 +2038,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -2205,9 +2209,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -2275,9 +2279,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -2325,9 +2329,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -2355,9 +2359,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -2396,9 +2400,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
@@ -2514,9 +2518,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node2 = require_Node();
@@ -2544,9 +2548,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -2619,9 +2623,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -2762,9 +2766,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -2779,9 +2783,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -2915,9 +2919,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -3198,9 +3202,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -3322,9 +3326,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -3455,9 +3459,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -3477,9 +3481,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -3537,9 +3541,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -3601,9 +3605,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -3641,9 +3645,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -3792,9 +3796,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -3936,9 +3940,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -3958,9 +3962,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -4074,9 +4078,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -4096,9 +4100,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -4115,9 +4119,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -4133,9 +4137,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -4157,9 +4161,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -4184,9 +4188,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -4230,9 +4234,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -4275,9 +4279,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -4303,9 +4307,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map = require_map();
@@ -4370,9 +4374,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -4436,9 +4440,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4514,9 +4518,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -4592,9 +4596,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -4624,9 +4628,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -4673,9 +4677,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -4752,9 +4756,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4841,9 +4845,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -4929,9 +4933,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -4973,9 +4977,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -5067,9 +5071,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -5099,9 +5103,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -5179,9 +5183,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
@@ -5488,9 +5492,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -5553,9 +5557,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -5687,9 +5691,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -5729,9 +5733,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -5747,9 +5751,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -5763,9 +5767,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -5871,9 +5875,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -5922,9 +5926,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -5965,9 +5969,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -6159,9 +6163,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -6224,9 +6228,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -6407,9 +6411,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -6628,9 +6632,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -6709,9 +6713,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -6739,9 +6743,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -6845,9 +6849,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -6888,9 +6892,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -7096,9 +7100,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -7281,9 +7285,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -7342,9 +7346,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -7404,9 +7408,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -7506,9 +7510,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -8095,9 +8099,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter2 = class {
       constructor() {
@@ -8126,9 +8130,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -9000,9 +9004,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -9097,9 +9101,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -9150,7 +9154,21 @@ var require_dist = __commonJS({
 });
 
 // action/run-action.ts
-import { tmpdir } from "node:os";
+import { tmpdir as tmpdir2 } from "node:os";
+
+// core/plan/control-characters.ts
+var CONTROL = new RegExp("\\p{Cc}", "u");
+var CONTROL_IN_MULTI_LINE = new RegExp("(?![\\t\\n\\r])\\p{Cc}", "u");
+function controlCharacterProblem(field, value, { multiLine = false } = {}) {
+  const match = (multiLine ? CONTROL_IN_MULTI_LINE : CONTROL).exec(value);
+  if (match === null) return void 0;
+  const code = (match[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+  const allowed = multiLine ? " (tab and newlines are fine)" : "";
+  return `${field} contains the control character U+${code} at character ${match.index + 1}; remove it${allowed}`;
+}
+function showControlCharacters(text) {
+  return text.replace(new RegExp("\\p{Cc}", "gu"), (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`);
+}
 
 // core/config/closest-name.ts
 function editDistance(a, b) {
@@ -9209,7 +9227,7 @@ function describeValue(value) {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") {
-    const oneLine4 = value.replace(/\s+/g, " ");
+    const oneLine4 = showControlCharacters(value.replace(/\s+/g, " "));
     return `\`${oneLine4.length > 60 ? `${oneLine4.slice(0, 57)}…` : oneLine4}\``;
   }
   return `\`${String(value)}\``;
@@ -9635,17 +9653,24 @@ function runProcessGroup(request2) {
   let exitCode = null;
   let exitSignal = null;
   return new Promise((resolve3) => {
+    const trackingId = newTrackingId();
     const child = spawn("/bin/sh", ["-c", request2.command], {
       cwd: request2.cwd,
-      env: request2.env,
+      env: { ...request2.env, [TRACKING_VARIABLE]: trackingId },
       detached: true,
       stdio: ["pipe", "pipe", "pipe"]
     });
+    const since = child.pid === void 0 ? Promise.resolve(void 0) : processStartTime(child.pid);
     let stopping;
     let settled = false;
     const stop = () => {
       if (stopping === void 0) {
-        stopping = child.pid === void 0 ? Promise.resolve() : killProcessGroup(child.pid, request2.killGraceMs);
+        const pid = child.pid;
+        stopping = pid === void 0 ? Promise.resolve() : (async () => {
+          await killProcessGroup(pid, request2.killGraceMs);
+          const tag = { trackingId, dir: request2.cwd, since: await since };
+          await killEscapedProcesses(tag, request2.killGraceMs);
+        })();
       }
       return stopping;
     };
@@ -10127,7 +10152,7 @@ async function createActionAgent(context) {
     // npm's install scripts see the scrubbed environment, never the tokens.
     env: buildAgentEnvironment(context.env, { credential: {}, secrets, agentKind: "command" })
   });
-  const { createClaudeAgent } = await import("./chunks/claude-agent-VVLMHS5X.js");
+  const { createClaudeAgent } = await import("./chunks/claude-agent-HLAZTELL.js");
   return createClaudeAgent({
     model: config.model,
     maxTurns: config.max_turns,
@@ -10139,10 +10164,10 @@ async function createActionAgent(context) {
   });
 }
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 
-// node_modules/@octokit/request-error/dist-src/index.js
+// ../../main/node_modules/@octokit/request-error/dist-src/index.js
 var RequestError = class extends Error {
   name;
   /**
@@ -10181,7 +10206,7 @@ var RequestError = class extends Error {
   }
 };
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var VERSION = "0.0.0-development";
 function isRequestError(error) {
   return error.request !== void 0;
@@ -10254,7 +10279,7 @@ function retry(octokit, octokitOptions) {
 }
 retry.VERSION = VERSION;
 
-// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
 var VERSION2 = "0.0.0-development";
 var noop = () => Promise.resolve();
@@ -10484,7 +10509,7 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION2;
 throttling.triggersNotification = triggersNotification;
 
-// node_modules/universal-user-agent/index.js
+// ../../main/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -10495,7 +10520,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-// node_modules/before-after-hook/lib/register.js
+// ../../main/node_modules/before-after-hook/lib/register.js
 function register(state, name, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
@@ -10518,7 +10543,7 @@ function register(state, name, method, options) {
   });
 }
 
-// node_modules/before-after-hook/lib/add.js
+// ../../main/node_modules/before-after-hook/lib/add.js
 function addHook(state, kind, name, hook2) {
   const orig = hook2;
   if (!state.registry[name]) {
@@ -10553,7 +10578,7 @@ function addHook(state, kind, name, hook2) {
   });
 }
 
-// node_modules/before-after-hook/lib/remove.js
+// ../../main/node_modules/before-after-hook/lib/remove.js
 function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
@@ -10567,7 +10592,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-// node_modules/before-after-hook/index.js
+// ../../main/node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
 function bindApi(hook2, state, name) {
@@ -10601,7 +10626,7 @@ function Collection() {
 }
 var before_after_hook_default = { Singular, Collection };
 
-// node_modules/@octokit/endpoint/dist-bundle/index.js
+// ../../main/node_modules/@octokit/endpoint/dist-bundle/index.js
 var VERSION3 = "0.0.0-development";
 var userAgent = `octokit-endpoint.js/${VERSION3} ${getUserAgent()}`;
 var DEFAULTS = {
@@ -10914,7 +10939,7 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/@octokit/request/node_modules/content-type/dist/index.js
+// ../../main/node_modules/@octokit/request/node_modules/content-type/dist/index.js
 var SP = 32;
 var HTAB = 9;
 var SEMI = 59;
@@ -11098,7 +11123,7 @@ function unescapeQuotedPairs(str, start, end) {
   return result + str.slice(start, end);
 }
 
-// node_modules/json-with-bigint/json-with-bigint.js
+// ../../main/node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
 var noiseValue = /^-?\d+n+$/;
 var originalStringify = JSON.stringify;
@@ -11433,7 +11458,7 @@ var JSONParse = (text, reviver) => {
   }
 };
 
-// node_modules/@octokit/request/dist-bundle/index.js
+// ../../main/node_modules/@octokit/request/dist-bundle/index.js
 var VERSION4 = "10.0.16";
 var defaults_default = {
   headers: {
@@ -11615,7 +11640,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request = withDefaults2(endpoint, defaults_default);
 
-// node_modules/@octokit/graphql/dist-bundle/index.js
+// ../../main/node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION5 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
@@ -11725,7 +11750,7 @@ function withCustomRequest(customRequest) {
   });
 }
 
-// node_modules/@octokit/auth-token/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
 var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
@@ -11770,10 +11795,10 @@ var createTokenAuth = function createTokenAuth2(token) {
   });
 };
 
-// node_modules/@octokit/core/dist-src/version.js
+// ../../main/node_modules/@octokit/core/dist-src/version.js
 var VERSION6 = "7.0.8";
 
-// node_modules/@octokit/core/dist-src/index.js
+// ../../main/node_modules/@octokit/core/dist-src/index.js
 var noop3 = () => {
 };
 var consoleWarn = console.warn.bind(console);
@@ -11907,10 +11932,10 @@ var Octokit = class {
   auth;
 };
 
-// node_modules/@octokit/plugin-request-log/dist-src/version.js
+// ../../main/node_modules/@octokit/plugin-request-log/dist-src/version.js
 var VERSION7 = "6.0.0";
 
-// node_modules/@octokit/plugin-request-log/dist-src/index.js
+// ../../main/node_modules/@octokit/plugin-request-log/dist-src/index.js
 function requestLog(octokit) {
   octokit.hook.wrap("request", (request2, options) => {
     octokit.log.debug("request", options);
@@ -11934,7 +11959,7 @@ function requestLog(octokit) {
 }
 requestLog.VERSION = VERSION7;
 
-// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION8 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
@@ -12050,10 +12075,10 @@ function paginateRest(octokit) {
 }
 paginateRest.VERSION = VERSION8;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 var VERSION9 = "17.0.0";
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -14345,7 +14370,7 @@ var Endpoints = {
 };
 var endpoints_default = Endpoints;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
@@ -14468,7 +14493,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
   return Object.assign(withDecorations, requestWithDefaults);
 }
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 function restEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -14485,10 +14510,10 @@ function legacyRestEndpointMethods(octokit) {
 }
 legacyRestEndpointMethods.VERSION = VERSION9;
 
-// node_modules/@octokit/rest/dist-src/version.js
+// ../../main/node_modules/@octokit/rest/dist-src/version.js
 var VERSION10 = "22.0.1";
 
-// node_modules/@octokit/rest/dist-src/index.js
+// ../../main/node_modules/@octokit/rest/dist-src/index.js
 var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
   {
     userAgent: `octokit-rest.js/${VERSION10}`
@@ -14702,31 +14727,123 @@ async function loadConfigFile(path, sourceName = path) {
 
 // core/git/run-git.ts
 import { spawn as spawn2 } from "node:child_process";
-function runGit(args, options) {
-  return new Promise((resolve3, reject) => {
-    const child = spawn2("git", ["-c", "gc.auto=0", "-c", "maintenance.auto=false", ...args], {
-      cwd: options.cwd,
-      // Prompts would hang a headless run; locale fixed so nothing depends on translated output.
-      env: { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
+
+// core/git/git-environment.ts
+var PASSED_VARIABLES = /^(PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|TZ|LANG|XDG_CONFIG_HOME|SYSTEMROOT|WINDIR|COMSPEC|PATHEXT|(HTTPS?|NO|ALL)_PROXY|SSL_CERT_(FILE|DIR))$/i;
+var FORCED_CONFIG = [
+  ["core.hooksPath", "/dev/null"],
+  ["core.fsmonitor", "false"],
+  ["core.askPass", ""],
+  ["credential.helper", ""],
+  ["commit.gpgSign", "false"],
+  ["tag.gpgSign", "false"],
+  ["protocol.ext.allow", "never"],
+  ["gc.auto", "0"],
+  ["maintenance.auto", "false"]
+];
+function forcedConfigArgs() {
+  return FORCED_CONFIG.flatMap(([key, value]) => ["-c", `${key}=${value}`]);
+}
+function gitEnvironment(processEnv, extra = {}) {
+  const env = {};
+  for (const [name, value] of Object.entries(processEnv)) {
+    if (value !== void 0 && PASSED_VARIABLES.test(name)) env[name] = value;
+  }
+  return { ...env, ...extra, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+}
+function appendConfigEnv(env, pairs) {
+  if (pairs.length === 0) return env;
+  const start = Number(env.GIT_CONFIG_COUNT ?? "0");
+  const out = { ...env, GIT_CONFIG_COUNT: String(start + pairs.length) };
+  pairs.forEach(([key, value], index) => {
+    out[`GIT_CONFIG_KEY_${start + index}`] = key;
+    out[`GIT_CONFIG_VALUE_${start + index}`] = value;
+  });
+  return out;
+}
+
+// core/git/untrusted-config-overrides.ts
+var DISARMED = [
+  {
+    pattern: /^filter\.(.+)\.(clean|smudge|process|required)$/i,
+    value: (name) => [
+      [`filter.${name}.clean`, ""],
+      [`filter.${name}.smudge`, ""],
+      [`filter.${name}.process`, ""],
+      [`filter.${name}.required`, "false"]
+    ]
+  },
+  {
+    pattern: /^merge\.(.+)\.(driver|recursive)$/i,
+    value: (name) => [
+      [`merge.${name}.driver`, "git merge-file --marker-size=%L %A %O %B"],
+      [`merge.${name}.recursive`, "text"]
+    ]
+  },
+  {
+    pattern: /^diff\.(.+)\.(command|textconv)$/i,
+    value: (name) => [
+      [`diff.${name}.command`, ""],
+      [`diff.${name}.textconv`, ""]
+    ]
+  },
+  { pattern: /^credential\.(.+)\.helper$/i, value: (name) => [[`credential.${name}.helper`, ""]] },
+  { pattern: /^gpg\.(.+)\.program$/i, value: (name) => [[`gpg.${name}.program`, ""]] },
+  { pattern: /^core\.sshcommand$/i, value: () => [["core.sshCommand", "ssh"]] }
+];
+function untrustedConfigOverrides(keys) {
+  const overrides = /* @__PURE__ */ new Map();
+  for (const key of keys) {
+    for (const { pattern, value } of DISARMED) {
+      const match = pattern.exec(key);
+      if (!match) continue;
+      for (const [name, disarmed] of value(match[1] ?? "")) overrides.set(name, disarmed);
+    }
+  }
+  return [...overrides.entries()];
+}
+
+// core/git/run-git.ts
+async function runGit(args, options) {
+  let env = gitEnvironment(process.env, options.env);
+  if (args[0] !== "config") {
+    const listed = await spawnGit(["config", "--list", "--name-only", "-z"], options.cwd, env, "");
+    const keys = listed.exitCode === 0 ? listed.stdout.split("\0").filter(Boolean) : [];
+    env = appendConfigEnv(env, untrustedConfigOverrides(keys));
+  }
+  const result = await spawnGit(args, options.cwd, env, options.input ?? "");
+  if (result.spawnError !== void 0) throw new GitError(args, null, result.spawnError, options.cwd);
+  const { exitCode } = result;
+  if (exitCode === 0 || options.okExitCodes?.includes(exitCode)) {
+    return { stdout: result.stdout, stderr: result.stderr, exitCode };
+  }
+  throw new GitError(args, exitCode === -1 ? null : exitCode, result.stderr || result.stdout, options.cwd);
+}
+function spawnGit(args, cwd, env, input) {
+  return new Promise((resolve3) => {
+    const child = spawn2("git", [...forcedConfigArgs(), ...args], {
+      cwd,
+      env,
       stdio: ["pipe", "pipe", "pipe"]
     });
     const out = [];
     const err = [];
     child.stdout.on("data", (chunk) => out.push(chunk));
     child.stderr.on("data", (chunk) => err.push(chunk));
-    child.on("error", (error) => reject(new GitError(args, null, error.message, options.cwd)));
+    child.on(
+      "error",
+      (error) => resolve3({ stdout: "", stderr: "", exitCode: -1, spawnError: error.message })
+    );
     child.on("close", (code) => {
-      const result = {
+      resolve3({
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
         exitCode: code ?? -1
-      };
-      if (code === 0 || code !== null && options.okExitCodes?.includes(code)) resolve3(result);
-      else reject(new GitError(args, code, result.stderr || result.stdout, options.cwd));
+      });
     });
     child.stdin.on("error", () => {
     });
-    child.stdin.end(options.input ?? "");
+    child.stdin.end(input);
   });
 }
 async function git(args, options) {
@@ -15261,7 +15378,30 @@ function shapeProblems(task, label) {
   if (typeof prompt === "string" && prompt.trim() === "") {
     problems.push(`${label}: \`prompt\` is empty; write the instruction the agent should follow`);
   }
+  problems.push(...controlProblems(task, label));
   return problems;
+}
+function controlProblems(task, label) {
+  const fields = [
+    // Line breaks in a title have their own problem above.
+    ["`title`", task.title, true],
+    ["`prompt`", task.prompt, true],
+    ...stringList(task.files).map((glob, index) => [
+      `\`files\` #${index + 1}`,
+      glob,
+      false
+    ]),
+    ...stringList(task.depends_on).map((id, index) => [
+      `\`depends_on\` #${index + 1}`,
+      id,
+      false
+    ])
+  ];
+  return fields.flatMap(([field, value, multiLine]) => {
+    if (typeof value !== "string") return [];
+    const problem = controlCharacterProblem(field, value, { multiLine });
+    return problem === void 0 ? [] : [`${label}: ${problem}`];
+  });
 }
 function dependencyProblems(task, label, ids) {
   if (!isRecord(task)) return [];
@@ -15360,7 +15500,7 @@ function validatePlan(raw, options = {}) {
 }
 
 // core/report/escape-markdown.ts
-var INVISIBLE2 = /(?![\t\n])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+var INVISIBLE2 = /(?![\t\n])[\p{Cc}\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/gu;
 function sanitizeText(text) {
   return text.replace(/\r\n?/g, "\n").replace(INVISIBLE2, "");
 }
@@ -16585,7 +16725,7 @@ function remoteBranchStore(options) {
         { cwd: repoDir, env, okExitCodes: [1, 128] }
       );
       if (fetch.exitCode === 0) {
-        return (await runGit(["rev-parse", privateRef(branch)], { cwd: repoDir, env })).stdout.trim();
+        return (await runGit(["rev-parse", privateRef(branch)], { cwd: repoDir })).stdout.trim();
       }
       const listed = await runGit(["ls-remote", "--exit-code", remote, `refs/heads/${branch}`], {
         cwd: repoDir,
@@ -16593,7 +16733,7 @@ function remoteBranchStore(options) {
         okExitCodes: [2]
       });
       if (listed.exitCode === 2) {
-        await runGit(["update-ref", "-d", privateRef(branch)], { cwd: repoDir, env, okExitCodes: [1] });
+        await runGit(["update-ref", "-d", privateRef(branch)], { cwd: repoDir, okExitCodes: [1] });
         return void 0;
       }
       throw new Error(
@@ -16614,7 +16754,7 @@ function remoteBranchStore(options) {
           }
         );
         if (push.exitCode === 0) {
-          await runGit(["update-ref", privateRef(branch), next], { cwd: repoDir, env });
+          await runGit(["update-ref", privateRef(branch), next], { cwd: repoDir });
           return true;
         }
         if (await store.head(branch) !== expected) return false;
@@ -16907,7 +17047,7 @@ ${renderMermaid(tasks, { titleChars: detail.mermaid })}`);
 function renderReport(report, options = {}) {
   const maxLength = options.maxLength ?? GITHUB_BODY_LIMIT;
   const counts = summarizeCounts(report);
-  const footer = report.footer?.trim();
+  const footer = report.footer === void 0 ? void 0 : sanitizeText(report.footer).trim();
   return fitToLength(
     reportLevels(),
     (detail) => ({ body: renderAtLevel(report, counts, detail), ...footer ? { footer } : {} }),
@@ -17184,6 +17324,73 @@ async function expire(options, head) {
   );
 }
 
+// core/run/job-secrets.ts
+var MIN_SECRET_LENGTH = 8;
+var PATHS_PER_GREP = 500;
+var REDACTED2 = "***";
+function secretForms(secrets) {
+  const forms = /* @__PURE__ */ new Set();
+  for (const secret of secrets) {
+    for (const form of [secret, secret.trim(), ...secret.split(/\r?\n/).map((line) => line.trim())]) {
+      if (form.length >= MIN_SECRET_LENGTH) forms.add(form);
+    }
+  }
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+function redactSecrets2(text, secrets) {
+  let out = text;
+  for (const form of secretForms(secrets)) out = out.split(form).join(REDACTED2);
+  return out;
+}
+async function findCommittedSecret(cwd, from, to, secrets) {
+  const forms = secretForms(secrets);
+  if (forms.length === 0 || from === to) return void 0;
+  const diff = await runGit(
+    ["diff-tree", "-r", "--no-renames", "--name-only", "--diff-filter=d", "-z", from, to],
+    {
+      cwd
+    }
+  );
+  const files = diff.stdout.split("\0").filter(Boolean);
+  for (let start = 0; start < files.length; start += PATHS_PER_GREP) {
+    const grep = await runGit(
+      [
+        "grep",
+        "-F",
+        "-l",
+        "-z",
+        "--no-color",
+        // Patterns on stdin, never on a command line another process could read.
+        "-f",
+        "-",
+        to,
+        "--",
+        ...files.slice(start, start + PATHS_PER_GREP)
+      ],
+      // Paths are data, never pathspec magic.
+      {
+        cwd,
+        env: { GIT_LITERAL_PATHSPECS: "1" },
+        input: `${forms.filter((form) => !/[\r\n]/.test(form)).join("\n")}
+`,
+        okExitCodes: [1]
+      }
+    );
+    const hit = grep.stdout.split("\0").find(Boolean);
+    if (hit !== void 0) return hit.startsWith(`${to}:`) ? hit.slice(to.length + 1) : hit;
+  }
+  return void 0;
+}
+function redactAgentResult(result, secrets) {
+  if (secrets.length === 0) return result;
+  return {
+    ...result,
+    stdout: redactSecrets2(result.stdout, secrets),
+    summary: redactSecrets2(result.summary, secrets),
+    ...result.error === void 0 ? {} : { error: redactSecrets2(result.error, secrets) }
+  };
+}
+
 // core/agent/build-task-prompt.ts
 var DEPENDENCY_SUMMARY_MAX_CHARS = 400;
 function buildTaskPrompt(input) {
@@ -17287,12 +17494,12 @@ async function resolveBase(repoDir, baseRef) {
   return stdout.trim();
 }
 async function hooksPathInRepo(root) {
-  const { stdout, exitCode } = await runGit(["config", "--get", "core.hooksPath"], {
+  const { stdout, exitCode } = await runGit(["config", "--show-scope", "--get-all", "core.hooksPath"], {
     cwd: root,
     okExitCodes: [1]
   });
-  const value = stdout.trim();
-  if (exitCode !== 0 || value === "") return void 0;
+  const value = stdout.split("\n").filter((line) => line !== "" && !line.startsWith("command	")).map((line) => line.slice(line.indexOf("	") + 1)).at(-1)?.trim();
+  if (exitCode !== 0 || value === void 0 || value === "") return void 0;
   const inRepo = relative(root, resolve2(root, value)).split(sep2).join("/");
   if (inRepo === "" || inRepo.startsWith("../") || inRepo === ".." || isAbsolute2(inRepo)) return void 0;
   return inRepo;
@@ -17348,7 +17555,7 @@ function toNulList(paths) {
 // core/git/worktrees.ts
 import { rm as rm3 } from "node:fs/promises";
 
-// node_modules/yocto-queue/index.js
+// ../../main/node_modules/yocto-queue/index.js
 var Node = class {
   value;
   next;
@@ -17414,7 +17621,7 @@ var Queue = class {
   }
 };
 
-// node_modules/p-limit/index.js
+// ../../main/node_modules/p-limit/index.js
 function pLimit(concurrency) {
   let rejectOnClear = false;
   if (typeof concurrency === "object") {
@@ -18016,31 +18223,74 @@ async function integrateAttempt(context, task, facts, earlier) {
   return kept("unresolved", `the conflict was not resolved: ${resolution.reason}`);
 }
 
+// core/git/commit-worktree.ts
+import { mkdtemp, rm as rm4 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join9 } from "node:path";
+async function commitWorktree(input) {
+  const { dir, env } = input;
+  const ref = `refs/heads/${input.branch}`;
+  const tip = (await runGit(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: dir, okExitCodes: [1] })).stdout.trim();
+  const descends = tip !== "" && (await runGit(["merge-base", "--is-ancestor", input.startCommit, tip], { cwd: dir, okExitCodes: [1] })).exitCode === 0;
+  const parent = descends ? tip : input.startCommit;
+  const scratch = await mkdtemp(join9(tmpdir(), "claude-cluster-index-"));
+  try {
+    const indexEnv = { GIT_INDEX_FILE: join9(scratch, "index") };
+    await runGit(["read-tree", parent], { cwd: dir, env: indexEnv });
+    await runGit(["add", "-A"], { cwd: dir, env: indexEnv });
+    const tree = (await runGit(["write-tree"], { cwd: dir, env: indexEnv })).stdout.trim();
+    const parentTree = (await runGit(["rev-parse", `${parent}^{tree}`], { cwd: dir })).stdout.trim();
+    const head = tree === parentTree ? parent : (await runGit(["commit-tree", tree, "-p", parent, "-F", "-"], {
+      cwd: dir,
+      env,
+      input: input.message
+    })).stdout.trim();
+    await runGit(["update-ref", "-m", "cluster: commit task work", ref, head, tip === "" ? "" : tip], {
+      cwd: dir
+    });
+    const diff = await runGit(
+      ["diff-tree", "-r", "--no-renames", "--name-only", "-z", input.startCommit, head],
+      {
+        cwd: dir
+      }
+    );
+    return { head, files: diff.stdout.split("\0").filter(Boolean) };
+  } finally {
+    await rm4(scratch, { recursive: true, force: true });
+  }
+}
+
 // core/run/run-task-attempt.ts
 async function runTaskAttempt(input) {
   const { dir, env, workspace } = input;
   if (workspace.kind === "worktree")
     await workspace.worktrees.addOnNewBranch(dir, input.branch, input.startCommit);
-  else await runGit(["checkout", "--quiet", "-B", input.branch, input.startCommit], { cwd: dir });
+  else {
+    await runGit(["checkout", "--quiet", "--force", "-B", input.branch, input.startCommit], { cwd: dir });
+    await runGit(["clean", "-fdq"], { cwd: dir });
+  }
   try {
     await input.around?.beforeAgent(dir);
-    const agent = await input.agent.run({ ...input.agentInput, mode: "task", cwd: dir });
+    const secrets = input.secrets ?? [];
+    const agent = redactAgentResult(
+      await input.agent.run({ ...input.agentInput, mode: "task", cwd: dir }),
+      secrets
+    );
     input.onAgentDone?.();
     await input.around?.afterAgent(dir);
-    await runGit(["add", "-A"], { cwd: dir });
-    const diff = await runGit(["diff", "--cached", "--name-only", "-z", input.startCommit], { cwd: dir });
-    const files = diff.stdout.split("\0").filter(Boolean);
-    if (files.length > 0) {
-      await runGit(["commit", "--quiet", "--no-verify", "-F", "-"], {
-        cwd: dir,
-        env,
-        input: input.commitMessage(agent),
-        okExitCodes: [1]
-      });
+    const { head, files } = await commitWorktree({
+      dir,
+      branch: input.branch,
+      startCommit: input.startCommit,
+      env,
+      message: input.commitMessage(agent)
+    });
+    const leak = await findCommittedSecret(dir, input.startCommit, head, secrets);
+    if (leak !== void 0) {
+      await runGit(["update-ref", `refs/heads/${input.branch}`, input.startCommit, head], { cwd: dir });
+      const error = `the agent's work holds a secret of this job (a token or model key) in \`${redactSecrets2(leak, secrets)}\`; nothing of it was committed or pushed. Find out why the agent could read the secret and run the task again`;
+      return { agent: { ...agent, ok: false, error }, head: input.startCommit, files: [] };
     }
-    const [head = "", branchTip] = (await runGit(["rev-parse", "HEAD", `refs/heads/${input.branch}`], { cwd: dir })).stdout.trim().split("\n");
-    if (head !== branchTip)
-      await runGit(["update-ref", `refs/heads/${input.branch}`, head], { cwd: input.repoDir });
     return { agent, head, files };
   } finally {
     if (workspace.kind === "worktree") await workspace.worktrees.remove(dir);
@@ -18048,10 +18298,10 @@ async function runTaskAttempt(input) {
 }
 
 // core/run/run-verify.ts
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 var OUTPUT_TAIL_CHARS = 6e3;
 async function runVerify(options) {
-  const dir = join9(options.workDir, "verify");
+  const dir = join10(options.workDir, "verify");
   await options.worktrees.addDetached(dir, options.commit);
   try {
     const outcome = await runProcessGroup({
@@ -18130,6 +18380,7 @@ async function runSingleTask(options) {
         signal: options.signal
       },
       env: target.env,
+      ...options.secrets === void 0 ? {} : { secrets: options.secrets },
       commitMessage: (agent) => taskCommitMessage(runId, task, agent),
       around: options.trustedConfigRef === void 0 ? void 0 : protectAgentConfig(options.trustedConfigRef, start)
     });
@@ -18363,7 +18614,8 @@ async function runTaskMode(input) {
     workDir: `${input.tempDir}/claude-cluster-${input.runId}-${task.id}`,
     trustedConfigRef: input.trustedConfigRef,
     verifyEnv: input.verifyEnv,
-    signal: input.signal
+    signal: input.signal,
+    ...input.secrets === void 0 ? {} : { secrets: input.secrets }
   });
   const outcome = result.report.tasks[0];
   input.setOutput("status", result.status);
@@ -18378,8 +18630,11 @@ async function runTaskMode(input) {
   );
   input.setOutput("cost-usd", String(outcome.costUsd ?? 0));
   input.setOutput("turns", String(outcome.turns ?? 0));
-  await input.writeSummary(renderReport(result.report, { maxLength: 1e6 })).catch(() => void 0);
-  return { result, failure: failureMessage(task.id, result) };
+  const secrets = input.secrets ?? [];
+  const summary2 = redactSecrets2(renderReport(result.report, { maxLength: 1e6 }), secrets);
+  await input.writeSummary(summary2).catch(() => void 0);
+  const failure = failureMessage(task.id, result);
+  return { result, failure: failure === void 0 ? void 0 : redactSecrets2(failure, secrets) };
 }
 function failureMessage(taskId, result) {
   const reason = result.report.tasks[0]?.reason;
@@ -18439,7 +18694,7 @@ async function runAction(env = process.env) {
       inputs,
       config,
       env,
-      toolDir: env.RUNNER_TOOL_CACHE ?? `${tmpdir()}/claude-cluster-tools`,
+      toolDir: env.RUNNER_TOOL_CACHE ?? `${tmpdir2()}/claude-cluster-tools`,
       cache: actionsCache,
       warn: (message) => warning(message)
     };
@@ -18466,6 +18721,9 @@ async function runAction(env = process.env) {
     const runId = inputs["run-id"];
     if (runId === void 0)
       throw new InputError("task mode needs the `run-id` input: the run the task belongs to");
+    const secrets = SECRET_INPUT_NAMES.map((name) => inputs[name]).filter(
+      (value) => value !== void 0 && value.trim() !== ""
+    );
     const gitEnv = await takeGitCredentials(workspace, {
       token: inputs["github-token"],
       serverUrl: env.GITHUB_SERVER_URL
@@ -18477,21 +18735,18 @@ async function runAction(env = process.env) {
       readIssue: () => readIssueText(inputs, event, env),
       config,
       workspace,
-      tempDir: env.RUNNER_TEMP ?? tmpdir(),
+      tempDir: env.RUNNER_TEMP ?? tmpdir2(),
       trustedConfigRef: trustedRef,
       verifyEnv: buildAgentEnvironment(env, {
         credential: {},
-        secrets: [
-          inputs["github-token"],
-          inputs["anthropic-api-key"],
-          inputs["claude-code-oauth-token"]
-        ].filter((value) => value !== void 0),
+        secrets,
         agentKind: "command"
       }),
       gitEnv,
       createAgent: () => createActionAgent(agentContext),
       setOutput: (name, value) => setOutput(name, value),
       writeSummary: async (markdown) => void await summary.addRaw(markdown).write(),
+      secrets,
       dispatchTimeoutMs: dispatchWaitMs(env)
     });
     if ("standDown" in outcome) notice(`claude-cluster: nothing to do: ${outcome.standDown}`);
@@ -18514,11 +18769,11 @@ function dispatchWaitMs(env) {
 }
 var actionsCache = {
   restore: async (paths, key) => {
-    const cache = await import("./chunks/cache-IGA6VUTF.js");
+    const cache = await import("./chunks/cache-P2GSBXZ4.js");
     return cache.isFeatureAvailable() ? cache.restoreCache(paths, key) : void 0;
   },
   save: async (paths, key) => {
-    const cache = await import("./chunks/cache-IGA6VUTF.js");
+    const cache = await import("./chunks/cache-P2GSBXZ4.js");
     if (cache.isFeatureAvailable()) await cache.saveCache(paths, key);
   }
 };

@@ -16,6 +16,7 @@ import { parseOptions, RunOptionsSchema } from '../cli-options.ts';
 import { loadRunConfig } from '../load-run-config.ts';
 import { createProgress } from '../progress/create-progress.ts';
 import { readIssueInput } from '../read-issue-input.ts';
+import { readSecretEnvironment } from '../read-secret-environment.ts';
 import { selectAgent } from '../select-agent.ts';
 import { withPlanningWorktree } from '../with-planning-worktree.ts';
 
@@ -84,6 +85,7 @@ export async function runCommand(rawOptions: unknown, io: CliIo): Promise<number
       signal: io.signal,
       onEvent: (event) => progress.onEvent(event),
       logger: createLogger('claude-cluster'),
+      secrets: readSecretEnvironment(process.env),
     });
   } finally {
     progress.close();

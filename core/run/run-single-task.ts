@@ -49,6 +49,11 @@ export interface RunSingleTaskOptions {
   /** Environment of the verify command (it runs code the agent wrote): the job's, without tokens. */
   verifyEnv?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /**
+   * Secret values of the job (the inputs it masks): redacted from the agent's output, and work that holds one fails
+   * the task with nothing of it pushed.
+   */
+  secrets?: readonly string[];
 }
 
 /** What one task job did; the report is rebuilt from the ledger after the job's last write. */
@@ -121,6 +126,7 @@ export async function runSingleTask(options: RunSingleTaskOptions): Promise<Sing
         signal: options.signal,
       },
       env: target.env,
+      ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
       commitMessage: (agent) => taskCommitMessage(runId, task, agent),
       around:
         options.trustedConfigRef === undefined

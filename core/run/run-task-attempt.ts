@@ -2,6 +2,7 @@ import type { Agent, AgentRunInput, AgentRunResult } from '../agent/agent-contra
 import { commitWorktree } from '../git/commit-worktree.ts';
 import { runGit } from '../git/run-git.ts';
 import type { WorktreeSet } from '../git/worktrees.ts';
+import { findCommittedSecret, redactAgentResult, redactSecrets } from './job-secrets.ts';
 
 /** One run of a task's agent on its own branch. */
 export interface TaskAttemptInput {
@@ -20,6 +21,11 @@ export interface TaskAttemptInput {
   agentInput: Omit<AgentRunInput, 'cwd' | 'mode'>;
   /** Commit identity environment. */
   env: NodeJS.ProcessEnv;
+  /**
+   * The job's secrets (tokens, model keys) as plain values: redacted from the agent's output, and work that holds one
+   * is refused (the task fails and nothing of it is committed).
+   */
+  secrets?: readonly string[];
   /** Message of the commit holding the agent's work. */
   commitMessage: (result: AgentRunResult) => string;
   /** Called as soon as the agent has exited, before its work is committed. */
@@ -57,7 +63,11 @@ export async function runTaskAttempt(input: TaskAttemptInput): Promise<TaskAttem
   }
   try {
     await input.around?.beforeAgent(dir);
-    const agent = await input.agent.run({ ...input.agentInput, mode: 'task', cwd: dir });
+    const secrets = input.secrets ?? [];
+    const agent = redactAgentResult(
+      await input.agent.run({ ...input.agentInput, mode: 'task', cwd: dir }),
+      secrets,
+    );
     input.onAgentDone?.();
     await input.around?.afterAgent(dir);
     // Plumbing against the task's own branch: whatever the agent did to HEAD, no other branch moves.
@@ -68,6 +78,15 @@ export async function runTaskAttempt(input: TaskAttemptInput): Promise<TaskAttem
       env,
       message: input.commitMessage(agent),
     });
+    const leak = await findCommittedSecret(dir, input.startCommit, head, secrets);
+    if (leak !== undefined) {
+      // The branch goes back to where it started: the work is never pushed, merged or shown.
+      await runGit(['update-ref', `refs/heads/${input.branch}`, input.startCommit, head], { cwd: dir });
+      const error =
+        `the agent's work holds a secret of this job (a token or model key) in \`${redactSecrets(leak, secrets)}\`; ` +
+        'nothing of it was committed or pushed. Find out why the agent could read the secret and run the task again';
+      return { agent: { ...agent, ok: false, error }, head: input.startCommit, files: [] };
+    }
     return { agent, head, files };
   } finally {
     if (workspace.kind === 'worktree') await workspace.worktrees.remove(dir);

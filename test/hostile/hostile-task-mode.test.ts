@@ -112,3 +112,46 @@ describe('a task job with a hostile agent', () => {
     for (const pid of pids) expect(isRunning(pid), `daemon ${pid}`).toBe(false);
   });
 });
+
+describe('a task job whose agent publishes the model key', () => {
+  it('fails the task naming the file, and pushes, commits and reports no secret', async () => {
+    const agent = scriptAgent(
+      [
+        'env > env-dump.txt',
+        'echo "$ANTHROPIC_API_KEY" > key.txt',
+        'echo "my key is $ANTHROPIC_API_KEY"',
+      ].join('\n'),
+    );
+    cleanups.push(agent.remove);
+    const checkout = remote.clone();
+    const [task] = assertValidPlan({ tasks: [{ id: 'leak', title: 'Task leak', prompt: 'do it' }] }).tasks;
+    const result = await runSingleTask({
+      checkoutDir: checkout,
+      store: remoteBranchStore({ repoDir: checkout, remote: 'origin', guardPush: () => {} }),
+      runId: 'r7',
+      task: task!,
+      base: 'main',
+      title: 'Hostile issue',
+      config: ConfigSchema.parse({}),
+      // The agent is given the model key, as Claude Code is in the action.
+      agent: createCommandAgent(agent.command, {
+        env: { PATH: process.env.PATH, ANTHROPIC_API_KEY: JOB_SECRETS.ANTHROPIC_API_KEY },
+      }),
+      workDir: `${checkout}-work`,
+      secrets: [JOB_SECRETS.GITHUB_TOKEN, JOB_SECRETS.ANTHROPIC_API_KEY],
+    });
+    expect(result.status).toBe('failed');
+    const outcome = result.report.tasks[0]!;
+    expect(outcome.reason).toMatch(
+      /holds a secret of this job .* in `(env-dump|key)\.txt`; nothing of it was committed or pushed/,
+    );
+    expect(outcome.files).toEqual([]);
+    // Everything the remote holds: every commit's message and every blob reachable from any ref.
+    const everything = remote.git('log', '--all', '-p', '--format=%H%n%B');
+    for (const secret of SECRET_VALUES) {
+      expect(everything).not.toContain(secret);
+      expect(JSON.stringify(result.report)).not.toContain(secret);
+    }
+    expect(JSON.stringify(result.report)).toContain('my key is ***');
+  });
+});

@@ -3,9 +3,13 @@ import { createRequire as __cr } from 'node:module'; const require = __cr(import
 import {
   EnvironmentError,
   PlanSchema,
+  TRACKING_VARIABLE,
   external_exports,
-  killProcessGroup
-} from "./chunk-3QIC7FHK.js";
+  killEscapedProcesses,
+  killProcessGroup,
+  newTrackingId,
+  processStartTime
+} from "./chunk-24UTLKJT.js";
 import "./chunk-XTAA6DDR.js";
 
 // core/agent/claude-agent.ts
@@ -14,7 +18,7 @@ import { constants as constants2 } from "node:fs";
 import { access } from "node:fs/promises";
 import { createRequire } from "node:module";
 
-// node_modules/@anthropic-ai/claude-agent-sdk/sdk.mjs
+// ../../main/node_modules/@anthropic-ai/claude-agent-sdk/sdk.mjs
 import { createRequire as aee } from "node:module";
 import { createHash as zI, randomBytes as dee, randomUUID as Ws } from "crypto";
 import { basename as tL, dirname as Pb, join as bee } from "path";
@@ -30086,11 +30090,17 @@ async function runClaude(options, baseEnv, input) {
     controller.abort();
   }, input.timeoutMs);
   let pid;
+  let since = Promise.resolve(void 0);
+  const trackingId = newTrackingId();
   const spawnClaudeCodeProcess = (spawnOptions) => {
-    const child = spawnGroupLeader(spawnOptions, (text) => {
-      state.stderrTail = (state.stderrTail + text).slice(-STDERR_TAIL_LIMIT);
-    });
+    const child = spawnGroupLeader(
+      { ...spawnOptions, env: { ...spawnOptions.env, [TRACKING_VARIABLE]: trackingId } },
+      (text) => {
+        state.stderrTail = (state.stderrTail + text).slice(-STDERR_TAIL_LIMIT);
+      }
+    );
     pid = child.pid;
+    if (pid !== void 0) since = processStartTime(pid);
     return child;
   };
   try {
@@ -30114,7 +30124,10 @@ async function runClaude(options, baseEnv, input) {
   } finally {
     if (timer !== void 0) clearTimeout(timer);
     input.signal?.removeEventListener("abort", onAbort);
-    if (pid !== void 0) await killProcessGroup(pid);
+    if (pid !== void 0) {
+      await killProcessGroup(pid);
+      await killEscapedProcesses({ trackingId, dir: input.cwd, since: await since });
+    }
   }
   return toAgentRunResult(state, input, limits);
 }
