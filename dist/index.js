@@ -957,8 +957,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve3, reject) {
-            return setTimeout(resolve3, t);
+          return new this.Promise(function(resolve4, reject) {
+            return setTimeout(resolve4, t);
           });
         }
         computePenalty() {
@@ -1169,15 +1169,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error, reject, resolve3, returned, task;
+          var args, cb, error, reject, resolve4, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve3(returned);
+                  return resolve4(returned);
                 };
               } catch (error1) {
                 error = error1;
@@ -1192,13 +1192,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve3;
-          resolve3 = reject = null;
+          var promise, reject, resolve4;
+          resolve4 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve3 = _resolve;
+            resolve4 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve3, reject });
+          this._queue.push({ task, args, resolve: resolve4, reject });
           this._tryToRun();
           return promise;
         }
@@ -1599,14 +1599,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve3, reject) => {
+              return new this.Promise((resolve4, reject) => {
                 if (finished()) {
-                  return resolve3();
+                  return resolve4();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve3();
+                      return resolve4();
                     }
                   });
                 }
@@ -1699,9 +1699,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve3, reject) {
+              return new this.Promise(function(resolve4, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve3)(args3);
+                  return (args3[0] != null ? reject : resolve4)(args3);
                 });
               });
             };
@@ -9652,7 +9652,7 @@ function runProcessGroup(request2) {
   let aborted = false;
   let exitCode = null;
   let exitSignal = null;
-  return new Promise((resolve3) => {
+  return new Promise((resolve4) => {
     const trackingId = newTrackingId();
     const child = spawn("/bin/sh", ["-c", request2.command], {
       cwd: request2.cwd,
@@ -9687,7 +9687,7 @@ function runProcessGroup(request2) {
       settled = true;
       clearTimeout(timer);
       request2.signal?.removeEventListener("abort", onAbort);
-      resolve3({
+      resolve4({
         exitCode,
         exitSignal,
         stdout: stdout.text(),
@@ -14820,7 +14820,7 @@ async function runGit(args, options) {
   throw new GitError(args, exitCode === -1 ? null : exitCode, result.stderr || result.stdout, options.cwd);
 }
 function spawnGit(args, cwd, env, input) {
-  return new Promise((resolve3) => {
+  return new Promise((resolve4) => {
     const child = spawn2("git", [...forcedConfigArgs(), ...args], {
       cwd,
       env,
@@ -14832,10 +14832,10 @@ function spawnGit(args, cwd, env, input) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on(
       "error",
-      (error) => resolve3({ stdout: "", stderr: "", exitCode: -1, spawnError: error.message })
+      (error) => resolve4({ stdout: "", stderr: "", exitCode: -1, spawnError: error.message })
     );
     child.on("close", (code) => {
-      resolve3({
+      resolve4({
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
         exitCode: code ?? -1
@@ -17445,9 +17445,67 @@ function formatDependency(dependency) {
   return `${line} (its agent reported: ${clipped})`;
 }
 
+// core/git/git-config-snapshot.ts
+import { mkdir as mkdir2, readFile as readFile4, rm as rm2, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join as join6, resolve as resolve2 } from "node:path";
+async function snapshotGitConfig(repoDir, env = process.env) {
+  const paths = await configPaths(repoDir, env);
+  const files = /* @__PURE__ */ new Map();
+  for (const path of paths) files.set(path, await readFile4(path, "utf8").catch(() => void 0));
+  return {
+    files,
+    async restore() {
+      const changed = [];
+      for (const [path, content] of files) {
+        const now = await readFile4(path, "utf8").catch(() => void 0);
+        if (now === content) continue;
+        changed.push(path);
+        if (content === void 0) await rm2(path, { force: true, recursive: true });
+        else {
+          await rm2(path, { force: true, recursive: true });
+          await mkdir2(dirname(path), { recursive: true });
+          await writeFile(path, content);
+        }
+      }
+      return changed;
+    }
+  };
+}
+function withGitConfigRestored(store, snapshot) {
+  return {
+    repoDir: store.repoDir,
+    label: store.label,
+    head: async (branch) => {
+      await snapshot.restore();
+      return store.head(branch);
+    },
+    compareAndSwap: async (branch, next, expected, reason) => {
+      await snapshot.restore();
+      return store.compareAndSwap(branch, next, expected, reason);
+    }
+  };
+}
+async function configPaths(repoDir, env) {
+  const { stdout } = await runGit(["rev-parse", "--path-format=absolute", "--git-common-dir", "--git-dir"], {
+    cwd: repoDir
+  });
+  const [common = "", gitDir = ""] = stdout.trim().split("\n");
+  const home = env.HOME ?? homedir();
+  const xdg = env.XDG_CONFIG_HOME || join6(home, ".config");
+  const paths = [
+    join6(common, "config"),
+    join6(common, "config.worktree"),
+    join6(gitDir, "config.worktree"),
+    join6(home, ".gitconfig"),
+    join6(xdg, "git", "config")
+  ].map((path) => resolve2(repoDir, path));
+  return [...new Set(paths)];
+}
+
 // core/git/restore-agent-config.ts
-import { lstat, rm as rm2, rmdir } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join6, relative, resolve as resolve2, sep as sep2 } from "node:path";
+import { lstat, rm as rm3, rmdir } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join7, relative, resolve as resolve3, sep as sep2 } from "node:path";
 var STEERING_FILE_NAMES = /* @__PURE__ */ new Set(["CLAUDE.md", "CLAUDE.local.md", ".mcp.json"]);
 var STEERING_DIRECTORY_NAMES = /* @__PURE__ */ new Set([".claude"]);
 var ROOT_CODE_PATHS = [".gitmodules", ".husky", ".githooks"];
@@ -17500,7 +17558,7 @@ async function hooksPathInRepo(root) {
   });
   const value = stdout.split("\n").filter((line) => line !== "" && !line.startsWith("command	")).map((line) => line.slice(line.indexOf("	") + 1)).at(-1)?.trim();
   if (exitCode !== 0 || value === void 0 || value === "") return void 0;
-  const inRepo = relative(root, resolve2(root, value)).split(sep2).join("/");
+  const inRepo = relative(root, resolve3(root, value)).split(sep2).join("/");
   if (inRepo === "" || inRepo.startsWith("../") || inRepo === ".." || isAbsolute2(inRepo)) return void 0;
   return inRepo;
 }
@@ -17520,14 +17578,14 @@ async function removePaths(repoDir, paths) {
     { cwd: repoDir, input: toNulList(paths), env: LITERAL }
   );
   for (const path of paths) {
-    await rm2(join6(repoDir, path), { recursive: true, force: true });
+    await rm3(join7(repoDir, path), { recursive: true, force: true });
     await removeEmptyParents(repoDir, path);
   }
 }
 async function removeEmptyParents(repoDir, path) {
   const parts = path.split("/").slice(0, -1);
   while (parts.length > 0) {
-    const dir = join6(repoDir, ...parts);
+    const dir = join7(repoDir, ...parts);
     try {
       if (!(await lstat(dir)).isDirectory()) return;
       await rmdir(dir);
@@ -17553,7 +17611,7 @@ function toNulList(paths) {
 }
 
 // core/git/worktrees.ts
-import { rm as rm3 } from "node:fs/promises";
+import { rm as rm4 } from "node:fs/promises";
 
 // ../../main/node_modules/yocto-queue/index.js
 var Node = class {
@@ -17643,27 +17701,27 @@ function pLimit(concurrency) {
     activeCount--;
     resumeNext();
   };
-  const run = async (function_, resolve3, arguments_) => {
+  const run = async (function_, resolve4, arguments_) => {
     const result = (async () => function_(...arguments_))();
-    resolve3(result);
+    resolve4(result);
     try {
       await result;
     } catch {
     }
     next();
   };
-  const enqueue = (function_, resolve3, reject, arguments_) => {
+  const enqueue = (function_, resolve4, reject, arguments_) => {
     const queueItem = { reject };
     new Promise((internalResolve) => {
       queueItem.run = internalResolve;
       queue.enqueue(queueItem);
-    }).then(run.bind(void 0, function_, resolve3, arguments_));
+    }).then(run.bind(void 0, function_, resolve4, arguments_));
     if (activeCount < concurrency) {
       resumeNext();
     }
   };
-  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
-    enqueue(function_, resolve3, reject, arguments_);
+  const generator = (function_, ...arguments_) => new Promise((resolve4, reject) => {
+    enqueue(function_, resolve4, reject, arguments_);
   });
   Object.defineProperties(generator, {
     activeCount: {
@@ -17756,7 +17814,7 @@ var WorktreeSet = class {
       cwd: this.#repoDir,
       okExitCodes: [128]
     });
-    await rm3(dir, { recursive: true, force: true });
+    await rm4(dir, { recursive: true, force: true });
     this.#dirs.delete(dir);
   }
   /** Removes every worktree still tracked and prunes git's records of them. */
@@ -17891,7 +17949,7 @@ function buildRunReport(ledger, context) {
 }
 
 // core/run/integrate-attempt.ts
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 
 // core/agent/build-resolve-prompt.ts
 function buildResolvePrompt(input) {
@@ -18045,8 +18103,8 @@ async function integrateTaskCommit(target, taskCommit, labels, message, options 
 }
 
 // core/integrate/resolve-conflict.ts
-import { readFile as readFile4 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
+import { join as join8 } from "node:path";
 async function resolveConflictWithAgent(input) {
   const { target, worktreeDir: dir } = input;
   await input.worktrees.addDetached(dir, input.head);
@@ -18074,7 +18132,7 @@ async function resolveConflictWithAgent(input) {
     }
     const leftovers = [];
     for (const file of conflicted) {
-      const text = await readFile4(join7(dir, file), "utf8").catch(() => "");
+      const text = await readFile5(join8(dir, file), "utf8").catch(() => "");
       if (hasConflictMarkers(text)) leftovers.push(file);
     }
     if (leftovers.length > 0) {
@@ -18188,7 +18246,7 @@ async function integrateAttempt(context, task, facts, earlier) {
   const resolution = await resolveConflictWithAgent({
     target: context.target,
     worktrees: context.worktrees,
-    worktreeDir: join8(context.workDir, `resolve-${task.id}`),
+    worktreeDir: join9(context.workDir, `resolve-${task.id}`),
     head: conflict.head,
     taskBranch: facts.branch,
     taskCommit: facts.commit,
@@ -18224,18 +18282,18 @@ async function integrateAttempt(context, task, facts, earlier) {
 }
 
 // core/git/commit-worktree.ts
-import { mkdtemp, rm as rm4 } from "node:fs/promises";
+import { mkdtemp, rm as rm5 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 async function commitWorktree(input) {
   const { dir, env } = input;
   const ref = `refs/heads/${input.branch}`;
   const tip = (await runGit(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: dir, okExitCodes: [1] })).stdout.trim();
   const descends = tip !== "" && (await runGit(["merge-base", "--is-ancestor", input.startCommit, tip], { cwd: dir, okExitCodes: [1] })).exitCode === 0;
   const parent = descends ? tip : input.startCommit;
-  const scratch = await mkdtemp(join9(tmpdir(), "claude-cluster-index-"));
+  const scratch = await mkdtemp(join10(tmpdir(), "claude-cluster-index-"));
   try {
-    const indexEnv = { GIT_INDEX_FILE: join9(scratch, "index") };
+    const indexEnv = { GIT_INDEX_FILE: join10(scratch, "index") };
     await runGit(["read-tree", parent], { cwd: dir, env: indexEnv });
     await runGit(["add", "-A"], { cwd: dir, env: indexEnv });
     const tree = (await runGit(["write-tree"], { cwd: dir, env: indexEnv })).stdout.trim();
@@ -18256,7 +18314,7 @@ async function commitWorktree(input) {
     );
     return { head, files: diff.stdout.split("\0").filter(Boolean) };
   } finally {
-    await rm4(scratch, { recursive: true, force: true });
+    await rm5(scratch, { recursive: true, force: true });
   }
 }
 
@@ -18298,10 +18356,10 @@ async function runTaskAttempt(input) {
 }
 
 // core/run/run-verify.ts
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 var OUTPUT_TAIL_CHARS = 6e3;
 async function runVerify(options) {
-  const dir = join10(options.workDir, "verify");
+  const dir = join11(options.workDir, "verify");
   await options.worktrees.addDetached(dir, options.commit);
   try {
     const outcome = await runProcessGroup({
@@ -18332,7 +18390,9 @@ ${options.command}`,
 }
 
 // core/run/run-single-task.ts
-async function runSingleTask(options) {
+async function runSingleTask(input) {
+  const snapshot = await snapshotGitConfig(input.checkoutDir);
+  const options = { ...input, store: withGitConfigRestored(input.store, snapshot) };
   const { store, task, config, runId, checkoutDir } = options;
   const branches = runBranches(config.branch_prefix, runId);
   const [env, existing] = await Promise.all([

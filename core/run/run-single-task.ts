@@ -3,6 +3,7 @@ import { buildTaskPrompt } from '../agent/build-task-prompt.ts';
 import type { Config } from '../config/config-schema.ts';
 import { InputError } from '../errors/errors.ts';
 import { commitIdentityEnv } from '../git/commit-identity.ts';
+import { snapshotGitConfig, withGitConfigRestored } from '../git/git-config-snapshot.ts';
 import { restoreAgentConfig } from '../git/restore-agent-config.ts';
 import { WorktreeSet } from '../git/worktrees.ts';
 import { appendLedgerEntry, type LedgerTarget } from '../integrate/append-ledger-entry.ts';
@@ -76,7 +77,10 @@ export interface SingleTaskResult {
  * with compare-and-swap pushes (a rejected push means another job landed first: merge again and retry). Conflicts
  * follow `on_conflict`. Re-running a task whose work already landed does nothing.
  */
-export async function runSingleTask(options: RunSingleTaskOptions): Promise<SingleTaskResult> {
+export async function runSingleTask(input: RunSingleTaskOptions): Promise<SingleTaskResult> {
+  // Whatever an agent writes into the checkout's or the user's git config is undone before each fetch and push.
+  const snapshot = await snapshotGitConfig(input.checkoutDir);
+  const options = { ...input, store: withGitConfigRestored(input.store, snapshot) };
   const { store, task, config, runId, checkoutDir } = options;
   const branches = runBranches(config.branch_prefix, runId);
   const [env, existing] = await Promise.all([

@@ -155,3 +155,21 @@ describe('a task job whose agent publishes the model key', () => {
     expect(JSON.stringify(result.report)).toContain('my key is ***');
   });
 });
+
+describe('a task job whose agent redirects the remote in the git config', () => {
+  it('pushes to the real remote only, after undoing the config the agent wrote', async () => {
+    const evil = `${remote.bare}-evil.git`;
+    execFileSync('git', ['init', '--quiet', '--bare', evil]);
+    cleanups.push(() => execFileSync('rm', ['-rf', evil]));
+    const { result } = await hostileJob(
+      [
+        `git config remote.origin.pushurl "${evil}"`,
+        `git config url."${evil}".insteadOf "${remote.bare}"`,
+        'echo work > work.txt',
+      ].join('\n'),
+    );
+    expect(result.status).toBe('integrated');
+    expect(remote.git('show', 'cluster/r7/integration:work.txt')).toBe('work');
+    expect(execFileSync('git', ['for-each-ref'], { cwd: evil, encoding: 'utf8' })).toBe('');
+  });
+});
