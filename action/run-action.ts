@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { z } from 'zod';
 import { InputError } from '../core/errors/errors.ts';
 import { readIssue } from '../core/github/read-issue.ts';
+import { withRedactedOutput } from '../core/run/job-secrets.ts';
 import type { ActionInputs } from './action-inputs.ts';
 import { buildAgentEnvironment, chooseModelCredential } from './agent-environment.ts';
 import { createActionAgent } from './create-action-agent.ts';
@@ -25,6 +26,10 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
   try {
     const inputs = readActionInputs((name) => core.getInput(name));
     maskSecrets(inputs, (value) => core.setSecret(value));
+    // The values masked above, in one list: never committed, pushed or written out, and kept from the verify command.
+    const secrets = SECRET_INPUT_NAMES.map((name) => inputs[name]).filter(
+      (value): value is string => value !== undefined && value.trim() !== '',
+    );
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const event = await readEvent(env);
     const trustedRef = `refs/remotes/origin/${event.repository.default_branch}`;
@@ -37,6 +42,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       cache: actionsCache,
       warn: (message: string) => core.warning(message),
     };
+    // Every agent's output is redacted: a plan is published on the issue, summaries go into commits and the ledger.
+    const createAgent = async () => withRedactedOutput(await createActionAgent(agentContext), secrets);
     if (inputs.mode === 'plan') {
       await runPlanMode({
         inputs,
@@ -49,7 +56,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
         config,
         workspace,
         // Without any credential the issue can still be planned from its own plan block or task list.
-        agent: hasAgentCredential(inputs) ? await createActionAgent(agentContext) : undefined,
+        agent: hasAgentCredential(inputs) ? await createAgent() : undefined,
         setOutput: (name, value) => core.setOutput(name, value),
         summary: { write: async (markdown) => void (await core.summary.addRaw(markdown).write()) },
         log: core,
@@ -60,10 +67,6 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     const runId = inputs['run-id'];
     if (runId === undefined)
       throw new InputError('task mode needs the `run-id` input: the run the task belongs to');
-    // The values masked above, in one list: never committed, pushed or written out, and kept from the verify command.
-    const secrets = SECRET_INPUT_NAMES.map((name) => inputs[name]).filter(
-      (value): value is string => value !== undefined && value.trim() !== '',
-    );
     const gitEnv = await takeGitCredentials(workspace, {
       token: inputs['github-token'],
       serverUrl: env.GITHUB_SERVER_URL,
@@ -83,7 +86,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
         agentKind: 'command',
       }),
       gitEnv,
-      createAgent: () => createActionAgent(agentContext),
+      createAgent,
       setOutput: (name, value) => core.setOutput(name, value),
       writeSummary: async (markdown) => void (await core.summary.addRaw(markdown).write()),
       secrets,

@@ -9398,6 +9398,207 @@ async function readIssue(octokit, ref) {
   };
 }
 
+// core/git/run-git.ts
+import { spawn } from "node:child_process";
+
+// core/git/git-environment.ts
+var PASSED_VARIABLES = /^(PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|TZ|LANG|XDG_CONFIG_HOME|SYSTEMROOT|WINDIR|COMSPEC|PATHEXT|(HTTPS?|NO|ALL)_PROXY|SSL_CERT_(FILE|DIR))$/i;
+var FORCED_CONFIG = [
+  ["core.hooksPath", "/dev/null"],
+  ["core.fsmonitor", "false"],
+  ["core.askPass", ""],
+  ["credential.helper", ""],
+  ["commit.gpgSign", "false"],
+  ["tag.gpgSign", "false"],
+  ["protocol.ext.allow", "never"],
+  ["gc.auto", "0"],
+  ["maintenance.auto", "false"]
+];
+function forcedConfigArgs() {
+  return FORCED_CONFIG.flatMap(([key, value]) => ["-c", `${key}=${value}`]);
+}
+function gitEnvironment(processEnv, extra = {}) {
+  const env = {};
+  for (const [name, value] of Object.entries(processEnv)) {
+    if (value !== void 0 && PASSED_VARIABLES.test(name)) env[name] = value;
+  }
+  return { ...env, ...extra, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+}
+function appendConfigEnv(env, pairs) {
+  if (pairs.length === 0) return env;
+  const start = Number(env.GIT_CONFIG_COUNT ?? "0");
+  const out = { ...env, GIT_CONFIG_COUNT: String(start + pairs.length) };
+  pairs.forEach(([key, value], index) => {
+    out[`GIT_CONFIG_KEY_${start + index}`] = key;
+    out[`GIT_CONFIG_VALUE_${start + index}`] = value;
+  });
+  return out;
+}
+
+// core/git/untrusted-config-overrides.ts
+var DISARMED = [
+  {
+    pattern: /^filter\.(.+)\.(clean|smudge|process|required)$/i,
+    value: (name) => [
+      [`filter.${name}.clean`, ""],
+      [`filter.${name}.smudge`, ""],
+      [`filter.${name}.process`, ""],
+      [`filter.${name}.required`, "false"]
+    ]
+  },
+  {
+    pattern: /^merge\.(.+)\.(driver|recursive)$/i,
+    value: (name) => [
+      [`merge.${name}.driver`, "git merge-file --marker-size=%L %A %O %B"],
+      [`merge.${name}.recursive`, "text"]
+    ]
+  },
+  {
+    pattern: /^diff\.(.+)\.(command|textconv)$/i,
+    value: (name) => [
+      [`diff.${name}.command`, ""],
+      [`diff.${name}.textconv`, ""]
+    ]
+  },
+  { pattern: /^credential\.(.+)\.helper$/i, value: (name) => [[`credential.${name}.helper`, ""]] },
+  { pattern: /^gpg\.(.+)\.program$/i, value: (name) => [[`gpg.${name}.program`, ""]] },
+  { pattern: /^core\.sshcommand$/i, value: () => [["core.sshCommand", "ssh"]] }
+];
+function untrustedConfigOverrides(keys) {
+  const overrides = /* @__PURE__ */ new Map();
+  for (const key of keys) {
+    for (const { pattern, value } of DISARMED) {
+      const match = pattern.exec(key);
+      if (!match) continue;
+      for (const [name, disarmed] of value(match[1] ?? "")) overrides.set(name, disarmed);
+    }
+  }
+  return [...overrides.entries()];
+}
+
+// core/git/run-git.ts
+async function runGit(args, options) {
+  let env = gitEnvironment(process.env, options.env);
+  if (args[0] !== "config") {
+    const listed = await spawnGit(["config", "--list", "--name-only", "-z"], options.cwd, env, "");
+    const keys = listed.exitCode === 0 ? listed.stdout.split("\0").filter(Boolean) : [];
+    env = appendConfigEnv(env, untrustedConfigOverrides(keys));
+  }
+  const result = await spawnGit(args, options.cwd, env, options.input ?? "");
+  if (result.spawnError !== void 0) throw new GitError(args, null, result.spawnError, options.cwd);
+  const { exitCode } = result;
+  if (exitCode === 0 || options.okExitCodes?.includes(exitCode)) {
+    return { stdout: result.stdout, stderr: result.stderr, exitCode };
+  }
+  throw new GitError(args, exitCode === -1 ? null : exitCode, result.stderr || result.stdout, options.cwd);
+}
+function spawnGit(args, cwd, env, input) {
+  return new Promise((resolve4) => {
+    const child = spawn("git", [...forcedConfigArgs(), ...args], {
+      cwd,
+      env,
+      stdio: ["pipe", "pipe", "pipe"]
+    });
+    const out = [];
+    const err = [];
+    child.stdout.on("data", (chunk) => out.push(chunk));
+    child.stderr.on("data", (chunk) => err.push(chunk));
+    child.on(
+      "error",
+      (error) => resolve4({ stdout: "", stderr: "", exitCode: -1, spawnError: error.message })
+    );
+    child.on("close", (code) => {
+      resolve4({
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        exitCode: code ?? -1
+      });
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(input);
+  });
+}
+async function git(args, options) {
+  const { stdout } = await runGit(args, options);
+  return stdout.replace(/\n$/, "");
+}
+
+// core/run/job-secrets.ts
+var MIN_SECRET_LENGTH = 8;
+var PATHS_PER_GREP = 500;
+var REDACTED = "***";
+function secretForms(secrets) {
+  const forms = /* @__PURE__ */ new Set();
+  for (const secret of secrets) {
+    for (const form of [secret, secret.trim(), ...secret.split(/\r?\n/).map((line) => line.trim())]) {
+      if (form.length >= MIN_SECRET_LENGTH) forms.add(form);
+    }
+  }
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+function redactSecrets(text, secrets) {
+  let out = text;
+  for (const form of secretForms(secrets)) out = out.split(form).join(REDACTED);
+  return out;
+}
+async function findCommittedSecret(cwd, from, to, secrets) {
+  const forms = secretForms(secrets);
+  if (forms.length === 0 || from === to) return void 0;
+  const diff = await runGit(
+    ["diff-tree", "-r", "--no-renames", "--name-only", "--diff-filter=d", "-z", from, to],
+    {
+      cwd
+    }
+  );
+  const files = diff.stdout.split("\0").filter(Boolean);
+  for (let start = 0; start < files.length; start += PATHS_PER_GREP) {
+    const grep = await runGit(
+      [
+        "grep",
+        "-F",
+        "-l",
+        "-z",
+        "--no-color",
+        // Patterns on stdin, never on a command line another process could read.
+        "-f",
+        "-",
+        to,
+        "--",
+        ...files.slice(start, start + PATHS_PER_GREP)
+      ],
+      // Paths are data, never pathspec magic.
+      {
+        cwd,
+        env: { GIT_LITERAL_PATHSPECS: "1" },
+        input: `${forms.filter((form) => !/[\r\n]/.test(form)).join("\n")}
+`,
+        okExitCodes: [1]
+      }
+    );
+    const hit = grep.stdout.split("\0").find(Boolean);
+    if (hit !== void 0) return hit.startsWith(`${to}:`) ? hit.slice(to.length + 1) : hit;
+  }
+  return void 0;
+}
+function redactAgentResult(result, secrets) {
+  if (secrets.length === 0) return result;
+  return {
+    ...result,
+    stdout: redactSecrets(result.stdout, secrets),
+    summary: redactSecrets(result.summary, secrets),
+    ...result.error === void 0 ? {} : { error: redactSecrets(result.error, secrets) }
+  };
+}
+function withRedactedOutput(agent, secrets) {
+  if (secretForms(secrets).length === 0) return agent;
+  return {
+    name: agent.name,
+    preflight: () => agent.preflight(),
+    run: async (input) => redactAgentResult(await agent.run(input), secrets)
+  };
+}
+
 // action/agent-environment.ts
 var RUNNER_SECRET_VARIABLES = /* @__PURE__ */ new Set([
   "GITHUB_TOKEN",
@@ -9639,7 +9840,7 @@ function clip(text) {
 }
 
 // core/agent/run-process-group.ts
-import { spawn } from "node:child_process";
+import { spawn as spawn2 } from "node:child_process";
 var TAIL_BYTES = 64 * 1024;
 var STDERR_TAIL_BYTES = 8 * 1024;
 var STREAM_CLOSE_WAIT_MS = 1e3;
@@ -9654,7 +9855,7 @@ function runProcessGroup(request2) {
   let exitSignal = null;
   return new Promise((resolve4) => {
     const trackingId = newTrackingId();
-    const child = spawn("/bin/sh", ["-c", request2.command], {
+    const child = spawn2("/bin/sh", ["-c", request2.command], {
       cwd: request2.cwd,
       env: { ...request2.env, [TRACKING_VARIABLE]: trackingId },
       detached: true,
@@ -14725,132 +14926,6 @@ async function loadConfigFile(path, sourceName = path) {
   return parseConfig(text, sourceName);
 }
 
-// core/git/run-git.ts
-import { spawn as spawn2 } from "node:child_process";
-
-// core/git/git-environment.ts
-var PASSED_VARIABLES = /^(PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|TZ|LANG|XDG_CONFIG_HOME|SYSTEMROOT|WINDIR|COMSPEC|PATHEXT|(HTTPS?|NO|ALL)_PROXY|SSL_CERT_(FILE|DIR))$/i;
-var FORCED_CONFIG = [
-  ["core.hooksPath", "/dev/null"],
-  ["core.fsmonitor", "false"],
-  ["core.askPass", ""],
-  ["credential.helper", ""],
-  ["commit.gpgSign", "false"],
-  ["tag.gpgSign", "false"],
-  ["protocol.ext.allow", "never"],
-  ["gc.auto", "0"],
-  ["maintenance.auto", "false"]
-];
-function forcedConfigArgs() {
-  return FORCED_CONFIG.flatMap(([key, value]) => ["-c", `${key}=${value}`]);
-}
-function gitEnvironment(processEnv, extra = {}) {
-  const env = {};
-  for (const [name, value] of Object.entries(processEnv)) {
-    if (value !== void 0 && PASSED_VARIABLES.test(name)) env[name] = value;
-  }
-  return { ...env, ...extra, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
-}
-function appendConfigEnv(env, pairs) {
-  if (pairs.length === 0) return env;
-  const start = Number(env.GIT_CONFIG_COUNT ?? "0");
-  const out = { ...env, GIT_CONFIG_COUNT: String(start + pairs.length) };
-  pairs.forEach(([key, value], index) => {
-    out[`GIT_CONFIG_KEY_${start + index}`] = key;
-    out[`GIT_CONFIG_VALUE_${start + index}`] = value;
-  });
-  return out;
-}
-
-// core/git/untrusted-config-overrides.ts
-var DISARMED = [
-  {
-    pattern: /^filter\.(.+)\.(clean|smudge|process|required)$/i,
-    value: (name) => [
-      [`filter.${name}.clean`, ""],
-      [`filter.${name}.smudge`, ""],
-      [`filter.${name}.process`, ""],
-      [`filter.${name}.required`, "false"]
-    ]
-  },
-  {
-    pattern: /^merge\.(.+)\.(driver|recursive)$/i,
-    value: (name) => [
-      [`merge.${name}.driver`, "git merge-file --marker-size=%L %A %O %B"],
-      [`merge.${name}.recursive`, "text"]
-    ]
-  },
-  {
-    pattern: /^diff\.(.+)\.(command|textconv)$/i,
-    value: (name) => [
-      [`diff.${name}.command`, ""],
-      [`diff.${name}.textconv`, ""]
-    ]
-  },
-  { pattern: /^credential\.(.+)\.helper$/i, value: (name) => [[`credential.${name}.helper`, ""]] },
-  { pattern: /^gpg\.(.+)\.program$/i, value: (name) => [[`gpg.${name}.program`, ""]] },
-  { pattern: /^core\.sshcommand$/i, value: () => [["core.sshCommand", "ssh"]] }
-];
-function untrustedConfigOverrides(keys) {
-  const overrides = /* @__PURE__ */ new Map();
-  for (const key of keys) {
-    for (const { pattern, value } of DISARMED) {
-      const match = pattern.exec(key);
-      if (!match) continue;
-      for (const [name, disarmed] of value(match[1] ?? "")) overrides.set(name, disarmed);
-    }
-  }
-  return [...overrides.entries()];
-}
-
-// core/git/run-git.ts
-async function runGit(args, options) {
-  let env = gitEnvironment(process.env, options.env);
-  if (args[0] !== "config") {
-    const listed = await spawnGit(["config", "--list", "--name-only", "-z"], options.cwd, env, "");
-    const keys = listed.exitCode === 0 ? listed.stdout.split("\0").filter(Boolean) : [];
-    env = appendConfigEnv(env, untrustedConfigOverrides(keys));
-  }
-  const result = await spawnGit(args, options.cwd, env, options.input ?? "");
-  if (result.spawnError !== void 0) throw new GitError(args, null, result.spawnError, options.cwd);
-  const { exitCode } = result;
-  if (exitCode === 0 || options.okExitCodes?.includes(exitCode)) {
-    return { stdout: result.stdout, stderr: result.stderr, exitCode };
-  }
-  throw new GitError(args, exitCode === -1 ? null : exitCode, result.stderr || result.stdout, options.cwd);
-}
-function spawnGit(args, cwd, env, input) {
-  return new Promise((resolve4) => {
-    const child = spawn2("git", [...forcedConfigArgs(), ...args], {
-      cwd,
-      env,
-      stdio: ["pipe", "pipe", "pipe"]
-    });
-    const out = [];
-    const err = [];
-    child.stdout.on("data", (chunk) => out.push(chunk));
-    child.stderr.on("data", (chunk) => err.push(chunk));
-    child.on(
-      "error",
-      (error) => resolve4({ stdout: "", stderr: "", exitCode: -1, spawnError: error.message })
-    );
-    child.on("close", (code) => {
-      resolve4({
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-        exitCode: code ?? -1
-      });
-    });
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(input);
-  });
-}
-async function git(args, options) {
-  const { stdout } = await runGit(args, options);
-  return stdout.replace(/\n$/, "");
-}
-
 // action/load-action-config.ts
 async function loadActionConfig(workspace, inputs, trustedRef) {
   const trusted = trustedRef === void 0 ? void 0 : await readFileAtRef(workspace, trustedRef, CONFIG_PATH);
@@ -15189,7 +15264,7 @@ function stripMarkdownHiddenText(text) {
 }
 
 // core/agent/sanitize-untrusted-text.ts
-var REDACTED = "[REDACTED]";
+var REDACTED2 = "[REDACTED]";
 var INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
 var SECRET_PATTERNS = [
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
@@ -15216,17 +15291,17 @@ function sanitizeUntrustedText(text) {
 function sanitizeOnce(text) {
   const visible = stripInvisibleCharacters(text.replace(/\r\n?|[\u2028\u2029]/g, "\n"));
   const withoutComments = visible.replace(/<!--[\s\S]*?(?:-->|$)/g, "");
-  return redactSecrets(stripHiddenMarkup(withoutComments));
+  return redactSecrets2(stripHiddenMarkup(withoutComments));
 }
 function stripInvisibleCharacters(text) {
   return text.replace(INVISIBLE, "").replace(new RegExp("\\p{Cc}", "gu"), (char) => char === "\n" || char === "	" ? char : "");
 }
-function redactSecrets(text) {
+function redactSecrets2(text) {
   let result = text;
-  for (const pattern of SECRET_PATTERNS) result = result.replace(pattern, REDACTED);
+  for (const pattern of SECRET_PATTERNS) result = result.replace(pattern, REDACTED2);
   return result.replace(
     SECRET_ASSIGNMENT,
-    (all, name, separator, value) => looksGenerated(value) ? `${name}${separator}${REDACTED}` : all
+    (all, name, separator, value) => looksGenerated(value) ? `${name}${separator}${REDACTED2}` : all
   );
 }
 function looksGenerated(value) {
@@ -15860,7 +15935,7 @@ function plannedTaskOutcomes(plan) {
 function plannedBy(record, view) {
   if (record.source === "block") return "the issue's `cluster` block";
   if (record.source === "task-list") return "the issue's task list";
-  return `the agent ${codeSpan(clip2(redactSecrets(view.planner ?? "unknown"), 80))}`;
+  return `the agent ${codeSpan(clip2(redactSecrets2(view.planner ?? "unknown"), 80))}`;
 }
 function renderPlanHeading(record, view) {
   const count2 = record.plan.tasks.length;
@@ -17324,73 +17399,6 @@ async function expire(options, head) {
   );
 }
 
-// core/run/job-secrets.ts
-var MIN_SECRET_LENGTH = 8;
-var PATHS_PER_GREP = 500;
-var REDACTED2 = "***";
-function secretForms(secrets) {
-  const forms = /* @__PURE__ */ new Set();
-  for (const secret of secrets) {
-    for (const form of [secret, secret.trim(), ...secret.split(/\r?\n/).map((line) => line.trim())]) {
-      if (form.length >= MIN_SECRET_LENGTH) forms.add(form);
-    }
-  }
-  return [...forms].sort((a, b) => b.length - a.length);
-}
-function redactSecrets2(text, secrets) {
-  let out = text;
-  for (const form of secretForms(secrets)) out = out.split(form).join(REDACTED2);
-  return out;
-}
-async function findCommittedSecret(cwd, from, to, secrets) {
-  const forms = secretForms(secrets);
-  if (forms.length === 0 || from === to) return void 0;
-  const diff = await runGit(
-    ["diff-tree", "-r", "--no-renames", "--name-only", "--diff-filter=d", "-z", from, to],
-    {
-      cwd
-    }
-  );
-  const files = diff.stdout.split("\0").filter(Boolean);
-  for (let start = 0; start < files.length; start += PATHS_PER_GREP) {
-    const grep = await runGit(
-      [
-        "grep",
-        "-F",
-        "-l",
-        "-z",
-        "--no-color",
-        // Patterns on stdin, never on a command line another process could read.
-        "-f",
-        "-",
-        to,
-        "--",
-        ...files.slice(start, start + PATHS_PER_GREP)
-      ],
-      // Paths are data, never pathspec magic.
-      {
-        cwd,
-        env: { GIT_LITERAL_PATHSPECS: "1" },
-        input: `${forms.filter((form) => !/[\r\n]/.test(form)).join("\n")}
-`,
-        okExitCodes: [1]
-      }
-    );
-    const hit = grep.stdout.split("\0").find(Boolean);
-    if (hit !== void 0) return hit.startsWith(`${to}:`) ? hit.slice(to.length + 1) : hit;
-  }
-  return void 0;
-}
-function redactAgentResult(result, secrets) {
-  if (secrets.length === 0) return result;
-  return {
-    ...result,
-    stdout: redactSecrets2(result.stdout, secrets),
-    summary: redactSecrets2(result.summary, secrets),
-    ...result.error === void 0 ? {} : { error: redactSecrets2(result.error, secrets) }
-  };
-}
-
 // core/agent/build-task-prompt.ts
 var DEPENDENCY_SUMMARY_MAX_CHARS = 400;
 function buildTaskPrompt(input) {
@@ -18143,6 +18151,14 @@ async function resolveConflictWithAgent(input) {
     if (still.length > 0)
       return { resolved: false, reason: `git still lists unmerged ${still.join(", ")}`, agent };
     const tree = (await runGit(["write-tree"], { cwd: dir })).stdout.trim();
+    const leak = await input.findSecret?.(input.head, tree);
+    if (leak !== void 0) {
+      return {
+        resolved: false,
+        reason: `the resolution holds a secret of this job (a token or model key) in \`${leak}\`; it was not committed`,
+        agent
+      };
+    }
     const { stdout } = await runGit(
       ["commit-tree", tree, "-p", input.head, "-p", input.taskCommit, "-F", "-"],
       {
@@ -18251,6 +18267,7 @@ async function integrateAttempt(context, task, facts, earlier) {
     taskBranch: facts.branch,
     taskCommit: facts.commit,
     agent: context.agent,
+    findSecret: (from, to) => findCommittedSecret(context.target.store.repoDir, from, to, context.secrets ?? []),
     agentInput: {
       prompt: buildResolvePrompt({
         task,
@@ -18346,7 +18363,7 @@ async function runTaskAttempt(input) {
     const leak = await findCommittedSecret(dir, input.startCommit, head, secrets);
     if (leak !== void 0) {
       await runGit(["update-ref", `refs/heads/${input.branch}`, input.startCommit, head], { cwd: dir });
-      const error = `the agent's work holds a secret of this job (a token or model key) in \`${redactSecrets2(leak, secrets)}\`; nothing of it was committed or pushed. Find out why the agent could read the secret and run the task again`;
+      const error = `the agent's work holds a secret of this job (a token or model key) in \`${redactSecrets(leak, secrets)}\`; nothing of it was committed or pushed. Find out why the agent could read the secret and run the task again`;
       return { agent: { ...agent, ok: false, error }, head: input.startCommit, files: [] };
     }
     return { agent, head, files };
@@ -18558,7 +18575,8 @@ function integrateContext(options, target, worktrees) {
     spend: () => {
     },
     onResolving: () => {
-    }
+    },
+    ...options.secrets === void 0 ? {} : { secrets: options.secrets }
   };
 }
 async function verifyIntegration(options, target, worktrees, command) {
@@ -18691,10 +18709,10 @@ async function runTaskMode(input) {
   input.setOutput("cost-usd", String(outcome.costUsd ?? 0));
   input.setOutput("turns", String(outcome.turns ?? 0));
   const secrets = input.secrets ?? [];
-  const summary2 = redactSecrets2(renderReport(result.report, { maxLength: 1e6 }), secrets);
+  const summary2 = redactSecrets(renderReport(result.report, { maxLength: 1e6 }), secrets);
   await input.writeSummary(summary2).catch(() => void 0);
   const failure = failureMessage(task.id, result);
-  return { result, failure: failure === void 0 ? void 0 : redactSecrets2(failure, secrets) };
+  return { result, failure: failure === void 0 ? void 0 : redactSecrets(failure, secrets) };
 }
 function failureMessage(taskId, result) {
   const reason = result.report.tasks[0]?.reason;
@@ -18746,6 +18764,9 @@ async function runAction(env = process.env) {
   try {
     const inputs = readActionInputs((name) => getInput(name));
     maskSecrets(inputs, (value) => setSecret(value));
+    const secrets = SECRET_INPUT_NAMES.map((name) => inputs[name]).filter(
+      (value) => value !== void 0 && value.trim() !== ""
+    );
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const event = await readEvent(env);
     const trustedRef = `refs/remotes/origin/${event.repository.default_branch}`;
@@ -18758,6 +18779,7 @@ async function runAction(env = process.env) {
       cache: actionsCache,
       warn: (message) => warning(message)
     };
+    const createAgent = async () => withRedactedOutput(await createActionAgent(agentContext), secrets);
     if (inputs.mode === "plan") {
       await runPlanMode({
         inputs,
@@ -18770,7 +18792,7 @@ async function runAction(env = process.env) {
         config,
         workspace,
         // Without any credential the issue can still be planned from its own plan block or task list.
-        agent: hasAgentCredential(inputs) ? await createActionAgent(agentContext) : void 0,
+        agent: hasAgentCredential(inputs) ? await createAgent() : void 0,
         setOutput: (name, value) => setOutput(name, value),
         summary: { write: async (markdown) => void await summary.addRaw(markdown).write() },
         log: core_exports,
@@ -18781,9 +18803,6 @@ async function runAction(env = process.env) {
     const runId = inputs["run-id"];
     if (runId === void 0)
       throw new InputError("task mode needs the `run-id` input: the run the task belongs to");
-    const secrets = SECRET_INPUT_NAMES.map((name) => inputs[name]).filter(
-      (value) => value !== void 0 && value.trim() !== ""
-    );
     const gitEnv = await takeGitCredentials(workspace, {
       token: inputs["github-token"],
       serverUrl: env.GITHUB_SERVER_URL
@@ -18803,7 +18822,7 @@ async function runAction(env = process.env) {
         agentKind: "command"
       }),
       gitEnv,
-      createAgent: () => createActionAgent(agentContext),
+      createAgent,
       setOutput: (name, value) => setOutput(name, value),
       writeSummary: async (markdown) => void await summary.addRaw(markdown).write(),
       secrets,

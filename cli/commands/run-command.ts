@@ -8,6 +8,7 @@ import { readIssuePlan } from '../../core/plan/read-issue-plan.ts';
 import { renderReport } from '../../core/report/render-report.ts';
 import type { RunReport } from '../../core/report/report-model.ts';
 import { summarizeCounts } from '../../core/report/summarize-report.ts';
+import { withRedactedOutput } from '../../core/run/job-secrets.ts';
 import { preflightRun } from '../../core/run/preflight-run.ts';
 import { resolveRunPlan } from '../../core/run/resolve-run-plan.ts';
 import { runCluster } from '../../core/run/run-cluster.ts';
@@ -42,7 +43,8 @@ export async function runCommand(rawOptions: unknown, io: CliIo): Promise<number
   const runId = options.runId ?? defaultRunId();
   // Everything that can be refused is checked before an agent spends anything.
   const repo = await preflightRun(repoDir, base, runBranches(config.branch_prefix, runId));
-  const agent = selectAgent(options.agent, config);
+  const secrets = readSecretEnvironment(process.env);
+  const agent = withRedactedOutput(selectAgent(options.agent, config), secrets);
   await agent.preflight();
 
   // A plan in the issue needs no planning worktree: nothing is checked out that the run does not use.
@@ -85,7 +87,7 @@ export async function runCommand(rawOptions: unknown, io: CliIo): Promise<number
       signal: io.signal,
       onEvent: (event) => progress.onEvent(event),
       logger: createLogger('claude-cluster'),
-      secrets: readSecretEnvironment(process.env),
+      secrets,
     });
   } finally {
     progress.close();

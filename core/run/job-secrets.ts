@@ -1,4 +1,4 @@
-import type { AgentRunResult } from '../agent/agent-contract.ts';
+import type { Agent, AgentRunResult } from '../agent/agent-contract.ts';
 import { runGit } from '../git/run-git.ts';
 
 /**
@@ -89,5 +89,18 @@ export function redactAgentResult(result: AgentRunResult, secrets: readonly stri
     stdout: redactSecrets(result.stdout, secrets),
     summary: redactSecrets(result.summary, secrets),
     ...(result.error === undefined ? {} : { error: redactSecrets(result.error, secrets) }),
+  };
+}
+
+/**
+ * `agent` with every secret redacted from each run's output (plan, summary, error), in every mode: a planning agent's
+ * plan is published on the issue, a resolver's summary goes into the ledger.
+ */
+export function withRedactedOutput(agent: Agent, secrets: readonly string[]): Agent {
+  if (secretForms(secrets).length === 0) return agent;
+  return {
+    name: agent.name,
+    preflight: () => agent.preflight(),
+    run: async (input) => redactAgentResult(await agent.run(input), secrets),
   };
 }

@@ -314,6 +314,7 @@ export class RunExecution {
       },
       onResolving: (files) =>
         this.#setState(task, 'integrating', `resolving a conflict in ${files.join(', ')}`),
+      ...(this.#options.secrets === undefined ? {} : { secrets: this.#options.secrets }),
     };
   }
 

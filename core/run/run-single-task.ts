@@ -264,6 +264,7 @@ function integrateContext(
     taskBudget: () => options.config.budget.per_task_usd,
     spend: () => {},
     onResolving: () => {},
+    ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCommandAgent } from '../../core/agent/command-agent.ts';
 import { ConfigSchema } from '../../core/config/config-schema.ts';
 import { assertValidPlan } from '../../core/plan/validate-plan.ts';
@@ -215,5 +215,43 @@ describe('a bare repository', () => {
     expect(result.stderr).toMatch(/is a bare repository/);
     expect(result.stderr).toMatch(/clone it/);
     expect(result.stderr).not.toMatch(/not a git repository/);
+  });
+});
+
+describe('a local run whose agent prints the model key in its plan and summary', () => {
+  it('publishes the key nowhere: not in the plan, the commits, the ledger or the body', async () => {
+    const key = 'sk-ant-api03-localHostileKey-0123456789';
+    vi.stubEnv('ANTHROPIC_API_KEY', key);
+    cleanups.push(() => vi.unstubAllEnvs());
+    const agent = scriptAgent(
+      [
+        'if [ "$CLUSTER_MODE" = plan ]; then',
+        '  printf "\\`\\`\\`cluster\\ntasks:\\n  - { id: hello, title: \\"Use $ANTHROPIC_API_KEY\\", prompt: \\"say hello\\" }\\n\\`\\`\\`\\n"',
+        '  exit 0',
+        'fi',
+        'echo hello > hello.txt',
+        'echo "done with $ANTHROPIC_API_KEY"',
+      ].join('\n'),
+    );
+    cleanups.push(agent.remove);
+    const issue = join(loot.dir, 'issue.md');
+    writeFileSync(issue, '# Greet\n\nSay hello.\n');
+    const result = await runCli([
+      'run',
+      '--issue',
+      issue,
+      '--repo',
+      repo.dir,
+      '--agent',
+      agent.command,
+      '--run-id',
+      'k',
+    ]);
+    expect(result.exitCode).toBe(0);
+    expect(repo.git('show', 'cluster/k/integration:hello.txt')).toBe('hello');
+    expect(result.stdout).toContain('***');
+    for (const text of [result.stdout, result.stderr, repo.git('log', '--all', '-p', '--format=%B')]) {
+      expect(text).not.toContain(key);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { ConfigSchema } from '../../core/config/config-schema.ts';
 import { remoteBranchStore } from '../../core/integrate/remote-branch-store.ts';
 import { assertValidPlan } from '../../core/plan/validate-plan.ts';
 import { runSingleTask } from '../../core/run/run-single-task.ts';
+import { createSignalFile } from '../helpers/signal-file.ts';
 import { createTempRemote, type TempRemote } from '../helpers/temp-remote.ts';
 import {
   createLoot,
@@ -171,5 +172,49 @@ describe('a task job whose agent redirects the remote in the git config', () => 
     expect(result.status).toBe('integrated');
     expect(remote.git('show', 'cluster/r7/integration:work.txt')).toBe('work');
     expect(execFileSync('git', ['for-each-ref'], { cwd: evil, encoding: 'utf8' })).toBe('');
+  });
+});
+
+describe('a task job whose conflict resolver writes the model key', () => {
+  it('refuses the resolution and publishes the key nowhere', async () => {
+    const signal = createSignalFile();
+    const agent = scriptAgent(
+      [
+        'if [ "$CLUSTER_MODE" = resolve ]; then',
+        '  printf "a\\nb %s\\n" "$ANTHROPIC_API_KEY" > README.md',
+        '  exit 0',
+        'fi',
+        // b works from the same start as a, and finishes after a landed: a real conflict.
+        `if [ "$CLUSTER_TASK_ID" = b ]; then touch "${signal.path}.waiting"; while [ ! -f "${signal.path}" ]; do sleep 0.05; done; fi`,
+        'printf "%s\\n" "$CLUSTER_TASK_ID" > README.md',
+      ].join('\n'),
+    );
+    cleanups.push(agent.remove);
+    const job = (id: string) => {
+      const checkout = remote.clone();
+      const [task] = assertValidPlan({ tasks: [{ id, title: `Task ${id}`, prompt: 'do it' }] }).tasks;
+      return runSingleTask({
+        checkoutDir: checkout,
+        store: remoteBranchStore({ repoDir: checkout, remote: 'origin', guardPush: () => {} }),
+        runId: 'r7',
+        task: task!,
+        base: 'main',
+        title: 'Hostile issue',
+        config: ConfigSchema.parse({ on_conflict: 'resolve' }),
+        agent: createCommandAgent(agent.command, {
+          env: { PATH: process.env.PATH, ANTHROPIC_API_KEY: JOB_SECRETS.ANTHROPIC_API_KEY },
+        }),
+        workDir: `${checkout}-work`,
+        secrets: [JOB_SECRETS.ANTHROPIC_API_KEY],
+      });
+    };
+    const pending = job('b');
+    await signal.waiting();
+    expect((await job('a')).status).toBe('integrated');
+    signal.fire();
+    const b = await pending;
+    expect(b.status).toBe('conflicted');
+    expect(b.report.tasks.find((task) => task.id === 'b')?.reason).toMatch(/resolution holds a secret/);
+    expect(remote.git('log', '--all', '-p', '--format=%B')).not.toContain(JOB_SECRETS.ANTHROPIC_API_KEY);
   });
 });
