@@ -9481,7 +9481,10 @@ async function runGit(args, options) {
   let env = gitEnvironment(process.env, options.env);
   if (args[0] !== "config") {
     const listed = await spawnGit(["config", "--list", "--name-only", "-z"], options.cwd, env, "");
-    const keys = listed.exitCode === 0 ? listed.stdout.split("\0").filter(Boolean) : [];
+    if (listed.spawnError === void 0 && listed.exitCode !== 0) {
+      throw new GitError(["config", "--list"], listed.exitCode, listed.stderr, options.cwd);
+    }
+    const keys = listed.stdout.split("\0").filter(Boolean);
     env = appendConfigEnv(env, untrustedConfigOverrides(keys));
   }
   const result = await spawnGit(args, options.cwd, env, options.input ?? "");

@@ -39,7 +39,12 @@ export async function runGit(args: string[], options: GitOptions): Promise<GitRe
   // Reading config runs nothing, so `git config` itself needs no listing first.
   if (args[0] !== 'config') {
     const listed = await spawnGit(['config', '--list', '--name-only', '-z'], options.cwd, env, '');
-    const keys = listed.exitCode === 0 ? listed.stdout.split('\0').filter(Boolean) : [];
+    // Fail closed: config git cannot list is config whose drivers could not be disarmed. (A directory that cannot be
+    // entered fails to spawn instead; the command itself then reports that.)
+    if (listed.spawnError === undefined && listed.exitCode !== 0) {
+      throw new GitError(['config', '--list'], listed.exitCode, listed.stderr, options.cwd);
+    }
+    const keys = listed.stdout.split('\0').filter(Boolean);
     env = appendConfigEnv(env, untrustedConfigOverrides(keys));
   }
   const result = await spawnGit(args, options.cwd, env, options.input ?? '');
