@@ -9402,7 +9402,7 @@ async function readIssue(octokit, ref) {
 import { spawn } from "node:child_process";
 
 // core/git/git-environment.ts
-var PASSED_VARIABLES = /^(PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|TZ|LANG|XDG_CONFIG_HOME|SYSTEMROOT|WINDIR|COMSPEC|PATHEXT|(HTTPS?|NO|ALL)_PROXY|SSL_CERT_(FILE|DIR))$/i;
+var PASSED_VARIABLES = /^(PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|TZ|LANG|XDG_CONFIG_HOME|GIT_CONFIG_(GLOBAL|SYSTEM|NOSYSTEM)|SYSTEMROOT|WINDIR|COMSPEC|PATHEXT|(HTTPS?|NO|ALL)_PROXY|SSL_CERT_(FILE|DIR))$/i;
 var FORCED_CONFIG = [
   ["core.hooksPath", "/dev/null"],
   ["core.fsmonitor", "false"],
@@ -17509,8 +17509,9 @@ async function configPaths(repoDir, env) {
     join6(common, "config.worktree"),
     join6(gitDir, "config.worktree"),
     join6(home, ".gitconfig"),
-    join6(xdg, "git", "config")
-  ].map((path) => resolve2(repoDir, path));
+    join6(xdg, "git", "config"),
+    ...env.GIT_CONFIG_GLOBAL ? [env.GIT_CONFIG_GLOBAL] : []
+  ].filter((path) => path !== "/dev/null").map((path) => resolve2(repoDir, path));
   return [...new Set(paths)];
 }
 

@@ -74,6 +74,9 @@ async function configPaths(repoDir: string, env: NodeJS.ProcessEnv): Promise<str
     join(gitDir, 'config.worktree'),
     join(home, '.gitconfig'),
     join(xdg, 'git', 'config'),
-  ].map((path) => resolve(repoDir, path));
+    ...(env.GIT_CONFIG_GLOBAL ? [env.GIT_CONFIG_GLOBAL] : []),
+  ]
+    .filter((path) => path !== '/dev/null')
+    .map((path) => resolve(repoDir, path));
   return [...new Set(paths)];
 }

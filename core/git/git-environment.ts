@@ -2,10 +2,12 @@
  * Variables of the engine's environment git may see. Everything else (GITHUB_TOKEN, `INPUT_*`, model keys, cloud
  * credentials, the user's own `GIT_*` settings) is left out, so nothing git runs — a hook, a filter, a helper an
  * agent planted — can read a secret from its environment. Proxy and CA settings stay so fetch and push work behind
- * a corporate proxy; HOME stays so the user's identity and `safe.directory` (global config) still apply.
+ * a corporate proxy; HOME (and an explicit `GIT_CONFIG_GLOBAL` / `GIT_CONFIG_SYSTEM` / `GIT_CONFIG_NOSYSTEM`) stays so
+ * the user's identity and `safe.directory` still apply: the command-running keys of those files are disarmed like
+ * the repository's.
  */
 const PASSED_VARIABLES =
-  /^(PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|TZ|LANG|XDG_CONFIG_HOME|SYSTEMROOT|WINDIR|COMSPEC|PATHEXT|(HTTPS?|NO|ALL)_PROXY|SSL_CERT_(FILE|DIR))$/i;
+  /^(PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|TZ|LANG|XDG_CONFIG_HOME|GIT_CONFIG_(GLOBAL|SYSTEM|NOSYSTEM)|SYSTEMROOT|WINDIR|COMSPEC|PATHEXT|(HTTPS?|NO|ALL)_PROXY|SSL_CERT_(FILE|DIR))$/i;
 
 /**
  * Configuration every engine git command runs with, given on the command line so it wins over anything in the
