@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { z } from 'zod';
 import { InputError } from '../core/errors/errors.ts';
 import { readIssue } from '../core/github/read-issue.ts';
+import { withRedactedOutput } from '../core/run/job-secrets.ts';
 import type { ActionInputs } from './action-inputs.ts';
 import { buildAgentEnvironment, chooseModelCredential } from './agent-environment.ts';
 import { createActionAgent } from './create-action-agent.ts';
@@ -10,7 +11,7 @@ import { createOctokit } from './create-octokit.ts';
 import { describeActionError } from './describe-action-error.ts';
 import type { ToolCache } from './install-claude-code.ts';
 import { applyActionInputs, loadActionConfig } from './load-action-config.ts';
-import { maskSecrets } from './mask-secrets.ts';
+import { maskSecrets, SECRET_INPUT_NAMES } from './mask-secrets.ts';
 import { readActionInputs } from './read-action-inputs.ts';
 import { type ActionEvent, readEvent } from './read-event.ts';
 import { runPlanMode } from './run-plan-mode.ts';
@@ -25,6 +26,10 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
   try {
     const inputs = readActionInputs((name) => core.getInput(name));
     maskSecrets(inputs, (value) => core.setSecret(value));
+    // The values masked above, in one list: never committed, pushed or written out, and kept from the verify command.
+    const secrets = SECRET_INPUT_NAMES.map((name) => inputs[name]).filter(
+      (value): value is string => value !== undefined && value.trim() !== '',
+    );
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const event = await readEvent(env);
     const trustedRef = `refs/remotes/origin/${event.repository.default_branch}`;
@@ -37,6 +42,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       cache: actionsCache,
       warn: (message: string) => core.warning(message),
     };
+    // Every agent's output is redacted: a plan is published on the issue, summaries go into commits and the ledger.
+    const createAgent = async (config = agentContext.config) =>
+      withRedactedOutput(await createActionAgent({ ...agentContext, config }), secrets);
     if (inputs.mode === 'plan') {
       await runPlanMode({
         inputs,
@@ -49,7 +57,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
         config,
         workspace,
         // Without any credential the issue can still be planned from its own plan block or task list.
-        agent: hasAgentCredential(inputs) ? await createActionAgent(agentContext) : undefined,
+        agent: hasAgentCredential(inputs) ? await createAgent() : undefined,
         setOutput: (name, value) => core.setOutput(name, value),
         summary: { write: async (markdown) => void (await core.summary.addRaw(markdown).write()) },
         log: core,
@@ -76,17 +84,14 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       trustedConfigRef: trustedRef,
       verifyEnv: buildAgentEnvironment(env, {
         credential: {},
-        secrets: [
-          inputs['github-token'],
-          inputs['anthropic-api-key'],
-          inputs['claude-code-oauth-token'],
-        ].filter((value): value is string => value !== undefined),
+        secrets,
         agentKind: 'command',
       }),
       gitEnv,
-      createAgent: (runConfig) => createActionAgent({ ...agentContext, config: runConfig }),
+      createAgent,
       setOutput: (name, value) => core.setOutput(name, value),
       writeSummary: async (markdown) => void (await core.summary.addRaw(markdown).write()),
+      secrets,
       dispatchTimeoutMs: dispatchWaitMs(env),
     });
     if ('standDown' in outcome) core.notice(`claude-cluster: nothing to do: ${outcome.standDown}`);

@@ -9,6 +9,7 @@ import { remoteBranchStore } from '../core/integrate/remote-branch-store.ts';
 import { readRunStart } from '../core/orchestrate/run-start.ts';
 import { renderReport } from '../core/report/render-report.ts';
 import { awaitDispatchOwner } from '../core/run/await-dispatch-owner.ts';
+import { redactSecrets } from '../core/run/job-secrets.ts';
 import { runSingleTask, type SingleTaskResult } from '../core/run/run-single-task.ts';
 import type { ActionOutputName } from './action-inputs.ts';
 import { parseTaskInput } from './parse-task-input.ts';
@@ -46,6 +47,8 @@ export interface TaskModeInput {
   /** How long to wait for the App to record this job's dispatch (default two minutes). */
   dispatchTimeoutMs?: number;
   writeSummary: (markdown: string) => Promise<void>;
+  /** The job's secret values (the inputs it masks): never committed, pushed or written to the summary. */
+  secrets?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -120,6 +123,7 @@ export async function runTaskMode(input: TaskModeInput): Promise<TaskModeOutcome
     trustedConfigRef: input.trustedConfigRef,
     verifyEnv: input.verifyEnv,
     signal: input.signal,
+    ...(input.secrets === undefined ? {} : { secrets: input.secrets }),
   });
   const outcome = result.report.tasks[0]!;
   input.setOutput('status', result.status);
@@ -134,8 +138,12 @@ export async function runTaskMode(input: TaskModeInput): Promise<TaskModeOutcome
   );
   input.setOutput('cost-usd', String(outcome.costUsd ?? 0));
   input.setOutput('turns', String(outcome.turns ?? 0));
-  await input.writeSummary(renderReport(result.report, { maxLength: 1_000_000 })).catch(() => undefined);
-  return { result, failure: failureMessage(task.id, result) };
+  // Redacted again as a whole: the report is rebuilt from ledger entries other jobs wrote too.
+  const secrets = input.secrets ?? [];
+  const summary = redactSecrets(renderReport(result.report, { maxLength: 1_000_000 }), secrets);
+  await input.writeSummary(summary).catch(() => undefined);
+  const failure = failureMessage(task.id, result);
+  return { result, failure: failure === undefined ? undefined : redactSecrets(failure, secrets) };
 }
 
 function failureMessage(taskId: string, result: SingleTaskResult): string | undefined {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../core/errors/errors.ts';
+import { controlCharacterProblem } from '../core/plan/control-characters.ts';
 
 /** An issue given to the CLI as a Markdown file. */
 export interface IssueInput {
@@ -37,6 +38,9 @@ export async function readIssueInput(
   const heading = lines.find((line) => /^#\s+\S/.test(line));
   const firstLine = lines.find((line) => line.trim() !== '') ?? '';
   const title = (heading ? heading.replace(/^#\s+/, '') : firstLine).trim().slice(0, 200);
+  // The title becomes commit messages and the report's heading; git refuses a NUL in a commit message.
+  const problem = controlCharacterProblem(`the issue heading ${JSON.stringify(title)}`, title);
+  if (problem !== undefined) throw new InputError(`${problem} in ${path}`);
   return { title, body: text };
 }
 

@@ -9,11 +9,15 @@ import {
   PlanSchema,
   TASK_ID_MAX_LENGTH,
   TASK_ID_PATTERN,
+  TRACKING_VARIABLE,
   TaskIdSchema,
   TaskSchema,
   external_exports,
-  killProcessGroup
-} from "./chunks/chunk-3QIC7FHK.js";
+  killEscapedProcesses,
+  killProcessGroup,
+  newTrackingId,
+  processStartTime
+} from "./chunks/chunk-YCUKEBYE.js";
 import {
   core_exports,
   getInput,
@@ -128,7 +132,7 @@ var require_quote = __commonJS({
 var require_parse = __commonJS({
   "node_modules/shell-quote/parse.js"(exports, module) {
     "use strict";
-    var CONTROL = (
+    var CONTROL2 = (
       /** @type {const} */
       "(?:" + /** @type {const} */
       [
@@ -156,7 +160,7 @@ var require_parse = __commonJS({
       ) + /** @type {const} */
       ")"
     );
-    var controlRE = new RegExp("^" + CONTROL + "$");
+    var controlRE = new RegExp("^" + CONTROL2 + "$");
     var META = (
       /** @type {const} */
       "|&;()<> \\t"
@@ -255,7 +259,7 @@ var require_parse = __commonJS({
       var BAREWORD = "(\\" + BS + `['"$\\` + BS + META + "]|\\$\\$|\\$(?!" + ANSI_C_QUOTE.slice(2) + `)|[^\\s'"$` + META + "])+";
       var DOUBLE_QUOTE = '"(?:\\' + BS + '[\\s\\S]|[^"\\' + BS + '])*"';
       var chunker = new RegExp([
-        "(" + CONTROL + ")",
+        "(" + CONTROL2 + ")",
         // control chars
         "(" + ANSI_C_QUOTE + "|" + BAREWORD + "|" + DOUBLE_QUOTE + "|" + SINGLE_QUOTE + ")+"
       ].join("|"), "g");
@@ -953,8 +957,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve3, reject) {
-            return setTimeout(resolve3, t);
+          return new this.Promise(function(resolve4, reject) {
+            return setTimeout(resolve4, t);
           });
         }
         computePenalty() {
@@ -1165,15 +1169,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error, reject, resolve3, returned, task;
+          var args, cb, error, reject, resolve4, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve3(returned);
+                  return resolve4(returned);
                 };
               } catch (error1) {
                 error = error1;
@@ -1188,13 +1192,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve3;
-          resolve3 = reject = null;
+          var promise, reject, resolve4;
+          resolve4 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve3 = _resolve;
+            resolve4 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve3, reject });
+          this._queue.push({ task, args, resolve: resolve4, reject });
           this._tryToRun();
           return promise;
         }
@@ -1595,14 +1599,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve3, reject) => {
+              return new this.Promise((resolve4, reject) => {
                 if (finished()) {
-                  return resolve3();
+                  return resolve4();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve3();
+                      return resolve4();
                     }
                   });
                 }
@@ -1695,9 +1699,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve3, reject) {
+              return new this.Promise(function(resolve4, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve3)(args3);
+                  return (args3[0] != null ? reject : resolve4)(args3);
                 });
               });
             };
@@ -9150,7 +9154,21 @@ var require_dist = __commonJS({
 });
 
 // action/run-action.ts
-import { tmpdir } from "node:os";
+import { tmpdir as tmpdir2 } from "node:os";
+
+// core/plan/control-characters.ts
+var CONTROL = new RegExp("\\p{Cc}", "u");
+var CONTROL_IN_MULTI_LINE = new RegExp("(?![\\t\\n\\r])\\p{Cc}", "u");
+function controlCharacterProblem(field, value, { multiLine = false } = {}) {
+  const match = (multiLine ? CONTROL_IN_MULTI_LINE : CONTROL).exec(value);
+  if (match === null) return void 0;
+  const code = (match[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+  const allowed = multiLine ? " (tab and newlines are fine)" : "";
+  return `${field} contains the control character U+${code} at character ${match.index + 1}; remove it${allowed}`;
+}
+function showControlCharacters(text) {
+  return text.replace(new RegExp("\\p{Cc}", "gu"), (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`);
+}
 
 // core/config/closest-name.ts
 function editDistance(a, b) {
@@ -9209,7 +9227,7 @@ function describeValue(value) {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") {
-    const oneLine4 = value.replace(/\s+/g, " ");
+    const oneLine4 = showControlCharacters(value.replace(/\s+/g, " "));
     return `\`${oneLine4.length > 60 ? `${oneLine4.slice(0, 57)}…` : oneLine4}\``;
   }
   return `\`${String(value)}\``;
@@ -9377,6 +9395,210 @@ async function readIssue(octokit, ref) {
     state: issue.state,
     url: issue.html_url,
     isPullRequest: issue.pull_request != null
+  };
+}
+
+// core/git/run-git.ts
+import { spawn } from "node:child_process";
+
+// core/git/git-environment.ts
+var PASSED_VARIABLES = /^(PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|TZ|LANG|XDG_CONFIG_HOME|GIT_CONFIG_(GLOBAL|SYSTEM|NOSYSTEM)|SYSTEMROOT|WINDIR|COMSPEC|PATHEXT|(HTTPS?|NO|ALL)_PROXY|SSL_CERT_(FILE|DIR))$/i;
+var FORCED_CONFIG = [
+  ["core.hooksPath", "/dev/null"],
+  ["core.fsmonitor", "false"],
+  ["core.askPass", ""],
+  ["credential.helper", ""],
+  ["commit.gpgSign", "false"],
+  ["tag.gpgSign", "false"],
+  ["protocol.ext.allow", "never"],
+  ["gc.auto", "0"],
+  ["maintenance.auto", "false"]
+];
+function forcedConfigArgs() {
+  return FORCED_CONFIG.flatMap(([key, value]) => ["-c", `${key}=${value}`]);
+}
+function gitEnvironment(processEnv, extra = {}) {
+  const env = {};
+  for (const [name, value] of Object.entries(processEnv)) {
+    if (value !== void 0 && PASSED_VARIABLES.test(name)) env[name] = value;
+  }
+  return { ...env, ...extra, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+}
+function appendConfigEnv(env, pairs) {
+  if (pairs.length === 0) return env;
+  const start = Number(env.GIT_CONFIG_COUNT ?? "0");
+  const out = { ...env, GIT_CONFIG_COUNT: String(start + pairs.length) };
+  pairs.forEach(([key, value], index) => {
+    out[`GIT_CONFIG_KEY_${start + index}`] = key;
+    out[`GIT_CONFIG_VALUE_${start + index}`] = value;
+  });
+  return out;
+}
+
+// core/git/untrusted-config-overrides.ts
+var DISARMED = [
+  {
+    pattern: /^filter\.(.+)\.(clean|smudge|process|required)$/i,
+    value: (name) => [
+      [`filter.${name}.clean`, ""],
+      [`filter.${name}.smudge`, ""],
+      [`filter.${name}.process`, ""],
+      [`filter.${name}.required`, "false"]
+    ]
+  },
+  {
+    pattern: /^merge\.(.+)\.(driver|recursive)$/i,
+    value: (name) => [
+      [`merge.${name}.driver`, "git merge-file --marker-size=%L %A %O %B"],
+      [`merge.${name}.recursive`, "text"]
+    ]
+  },
+  {
+    pattern: /^diff\.(.+)\.(command|textconv)$/i,
+    value: (name) => [
+      [`diff.${name}.command`, ""],
+      [`diff.${name}.textconv`, ""]
+    ]
+  },
+  { pattern: /^credential\.(.+)\.helper$/i, value: (name) => [[`credential.${name}.helper`, ""]] },
+  { pattern: /^gpg\.(.+)\.program$/i, value: (name) => [[`gpg.${name}.program`, ""]] },
+  { pattern: /^core\.sshcommand$/i, value: () => [["core.sshCommand", "ssh"]] }
+];
+function untrustedConfigOverrides(keys) {
+  const overrides = /* @__PURE__ */ new Map();
+  for (const key of keys) {
+    for (const { pattern, value } of DISARMED) {
+      const match = pattern.exec(key);
+      if (!match) continue;
+      for (const [name, disarmed] of value(match[1] ?? "")) overrides.set(name, disarmed);
+    }
+  }
+  return [...overrides.entries()];
+}
+
+// core/git/run-git.ts
+async function runGit(args, options) {
+  let env = gitEnvironment(process.env, options.env);
+  if (args[0] !== "config") {
+    const listed = await spawnGit(["config", "--list", "--name-only", "-z"], options.cwd, env, "");
+    if (listed.spawnError === void 0 && listed.exitCode !== 0) {
+      throw new GitError(["config", "--list"], listed.exitCode, listed.stderr, options.cwd);
+    }
+    const keys = listed.stdout.split("\0").filter(Boolean);
+    env = appendConfigEnv(env, untrustedConfigOverrides(keys));
+  }
+  const result = await spawnGit(args, options.cwd, env, options.input ?? "");
+  if (result.spawnError !== void 0) throw new GitError(args, null, result.spawnError, options.cwd);
+  const { exitCode } = result;
+  if (exitCode === 0 || options.okExitCodes?.includes(exitCode)) {
+    return { stdout: result.stdout, stderr: result.stderr, exitCode };
+  }
+  throw new GitError(args, exitCode === -1 ? null : exitCode, result.stderr || result.stdout, options.cwd);
+}
+function spawnGit(args, cwd, env, input) {
+  return new Promise((resolve4) => {
+    const child = spawn("git", [...forcedConfigArgs(), ...args], {
+      cwd,
+      env,
+      stdio: ["pipe", "pipe", "pipe"]
+    });
+    const out = [];
+    const err = [];
+    child.stdout.on("data", (chunk) => out.push(chunk));
+    child.stderr.on("data", (chunk) => err.push(chunk));
+    child.on(
+      "error",
+      (error) => resolve4({ stdout: "", stderr: "", exitCode: -1, spawnError: error.message })
+    );
+    child.on("close", (code) => {
+      resolve4({
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        exitCode: code ?? -1
+      });
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(input);
+  });
+}
+async function git(args, options) {
+  const { stdout } = await runGit(args, options);
+  return stdout.replace(/\n$/, "");
+}
+
+// core/run/job-secrets.ts
+var MIN_SECRET_LENGTH = 8;
+var PATHS_PER_GREP = 500;
+var REDACTED = "***";
+function secretForms(secrets) {
+  const forms = /* @__PURE__ */ new Set();
+  for (const secret of secrets) {
+    for (const form of [secret, secret.trim(), ...secret.split(/\r?\n/).map((line) => line.trim())]) {
+      if (form.length >= MIN_SECRET_LENGTH) forms.add(form);
+    }
+  }
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+function redactSecrets(text, secrets) {
+  let out = text;
+  for (const form of secretForms(secrets)) out = out.split(form).join(REDACTED);
+  return out;
+}
+async function findCommittedSecret(cwd, from, to, secrets) {
+  const forms = secretForms(secrets);
+  if (forms.length === 0 || from === to) return void 0;
+  const diff = await runGit(
+    ["diff-tree", "-r", "--no-renames", "--name-only", "--diff-filter=d", "-z", from, to],
+    {
+      cwd
+    }
+  );
+  const files = diff.stdout.split("\0").filter(Boolean);
+  for (let start = 0; start < files.length; start += PATHS_PER_GREP) {
+    const grep = await runGit(
+      [
+        "grep",
+        "-F",
+        "-l",
+        "-z",
+        "--no-color",
+        // Patterns on stdin, never on a command line another process could read.
+        "-f",
+        "-",
+        to,
+        "--",
+        ...files.slice(start, start + PATHS_PER_GREP)
+      ],
+      // Paths are data, never pathspec magic.
+      {
+        cwd,
+        env: { GIT_LITERAL_PATHSPECS: "1" },
+        input: `${forms.filter((form) => !/[\r\n]/.test(form)).join("\n")}
+`,
+        okExitCodes: [1]
+      }
+    );
+    const hit = grep.stdout.split("\0").find(Boolean);
+    if (hit !== void 0) return hit.startsWith(`${to}:`) ? hit.slice(to.length + 1) : hit;
+  }
+  return void 0;
+}
+function redactAgentResult(result, secrets) {
+  if (secrets.length === 0) return result;
+  return {
+    ...result,
+    stdout: redactSecrets(result.stdout, secrets),
+    summary: redactSecrets(result.summary, secrets),
+    ...result.error === void 0 ? {} : { error: redactSecrets(result.error, secrets) }
+  };
+}
+function withRedactedOutput(agent, secrets) {
+  if (secretForms(secrets).length === 0) return agent;
+  return {
+    name: agent.name,
+    preflight: () => agent.preflight(),
+    run: async (input) => redactAgentResult(await agent.run(input), secrets)
   };
 }
 
@@ -9621,7 +9843,7 @@ function clip(text) {
 }
 
 // core/agent/run-process-group.ts
-import { spawn } from "node:child_process";
+import { spawn as spawn2 } from "node:child_process";
 var TAIL_BYTES = 64 * 1024;
 var STDERR_TAIL_BYTES = 8 * 1024;
 var STREAM_CLOSE_WAIT_MS = 1e3;
@@ -9634,18 +9856,25 @@ function runProcessGroup(request2) {
   let aborted = false;
   let exitCode = null;
   let exitSignal = null;
-  return new Promise((resolve3) => {
-    const child = spawn("/bin/sh", ["-c", request2.command], {
+  return new Promise((resolve4) => {
+    const trackingId = newTrackingId();
+    const child = spawn2("/bin/sh", ["-c", request2.command], {
       cwd: request2.cwd,
-      env: request2.env,
+      env: { ...request2.env, [TRACKING_VARIABLE]: trackingId },
       detached: true,
       stdio: ["pipe", "pipe", "pipe"]
     });
+    const since = child.pid === void 0 ? Promise.resolve(void 0) : processStartTime(child.pid);
     let stopping;
     let settled = false;
     const stop = () => {
       if (stopping === void 0) {
-        stopping = child.pid === void 0 ? Promise.resolve() : killProcessGroup(child.pid, request2.killGraceMs);
+        const pid = child.pid;
+        stopping = pid === void 0 ? Promise.resolve() : (async () => {
+          await killProcessGroup(pid, request2.killGraceMs);
+          const tag = { trackingId, dir: request2.cwd, since: await since };
+          await killEscapedProcesses(tag, request2.killGraceMs);
+        })();
       }
       return stopping;
     };
@@ -9662,7 +9891,7 @@ function runProcessGroup(request2) {
       settled = true;
       clearTimeout(timer);
       request2.signal?.removeEventListener("abort", onAbort);
-      resolve3({
+      resolve4({
         exitCode,
         exitSignal,
         stdout: stdout.text(),
@@ -10221,7 +10450,7 @@ async function createActionAgent(context) {
   const sdk = importAgentSdk(installed.agentSdkEntry);
   sdk.catch(() => {
   });
-  const { createClaudeAgent } = await import("./chunks/claude-agent-KLW5S2ND.js");
+  const { createClaudeAgent } = await import("./chunks/claude-agent-YDIAP2JG.js");
   return createClaudeAgent({
     model: config.model,
     maxTurns: config.max_turns,
@@ -14795,40 +15024,6 @@ async function loadConfigFile(path, sourceName = path) {
   return parseConfig(text, sourceName);
 }
 
-// core/git/run-git.ts
-import { spawn as spawn2 } from "node:child_process";
-function runGit(args, options) {
-  return new Promise((resolve3, reject) => {
-    const child = spawn2("git", ["-c", "gc.auto=0", "-c", "maintenance.auto=false", ...args], {
-      cwd: options.cwd,
-      // Prompts would hang a headless run; locale fixed so nothing depends on translated output.
-      env: { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
-      stdio: ["pipe", "pipe", "pipe"]
-    });
-    const out = [];
-    const err = [];
-    child.stdout.on("data", (chunk) => out.push(chunk));
-    child.stderr.on("data", (chunk) => err.push(chunk));
-    child.on("error", (error) => reject(new GitError(args, null, error.message, options.cwd)));
-    child.on("close", (code) => {
-      const result = {
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-        exitCode: code ?? -1
-      };
-      if (code === 0 || code !== null && options.okExitCodes?.includes(code)) resolve3(result);
-      else reject(new GitError(args, code, result.stderr || result.stdout, options.cwd));
-    });
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(options.input ?? "");
-  });
-}
-async function git(args, options) {
-  const { stdout } = await runGit(args, options);
-  return stdout.replace(/\n$/, "");
-}
-
 // action/load-action-config.ts
 async function loadActionConfig(workspace, inputs, trustedRef) {
   const trusted = trustedRef === void 0 ? void 0 : await readFileAtRef(workspace, trustedRef, CONFIG_PATH);
@@ -15170,7 +15365,7 @@ function stripMarkdownHiddenText(text) {
 }
 
 // core/agent/sanitize-untrusted-text.ts
-var REDACTED = "[REDACTED]";
+var REDACTED2 = "[REDACTED]";
 var INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
 var SECRET_PATTERNS = [
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
@@ -15197,17 +15392,17 @@ function sanitizeUntrustedText(text) {
 function sanitizeOnce(text) {
   const visible = stripInvisibleCharacters(text.replace(/\r\n?|[\u2028\u2029]/g, "\n"));
   const withoutComments = visible.replace(/<!--[\s\S]*?(?:-->|$)/g, "");
-  return redactSecrets(stripHiddenMarkup(withoutComments));
+  return redactSecrets2(stripHiddenMarkup(withoutComments));
 }
 function stripInvisibleCharacters(text) {
   return text.replace(INVISIBLE, "").replace(new RegExp("\\p{Cc}", "gu"), (char) => char === "\n" || char === "	" ? char : "");
 }
-function redactSecrets(text) {
+function redactSecrets2(text) {
   let result = text;
-  for (const pattern of SECRET_PATTERNS) result = result.replace(pattern, REDACTED);
+  for (const pattern of SECRET_PATTERNS) result = result.replace(pattern, REDACTED2);
   return result.replace(
     SECRET_ASSIGNMENT,
-    (all, name, separator, value) => looksGenerated(value) ? `${name}${separator}${REDACTED}` : all
+    (all, name, separator, value) => looksGenerated(value) ? `${name}${separator}${REDACTED2}` : all
   );
 }
 function looksGenerated(value) {
@@ -15359,7 +15554,30 @@ function shapeProblems(task, label) {
   if (typeof prompt === "string" && prompt.trim() === "") {
     problems.push(`${label}: \`prompt\` is empty; write the instruction the agent should follow`);
   }
+  problems.push(...controlProblems(task, label));
   return problems;
+}
+function controlProblems(task, label) {
+  const fields = [
+    // Line breaks in a title have their own problem above.
+    ["`title`", task.title, true],
+    ["`prompt`", task.prompt, true],
+    ...stringList(task.files).map((glob, index) => [
+      `\`files\` #${index + 1}`,
+      glob,
+      false
+    ]),
+    ...stringList(task.depends_on).map((id, index) => [
+      `\`depends_on\` #${index + 1}`,
+      id,
+      false
+    ])
+  ];
+  return fields.flatMap(([field, value, multiLine]) => {
+    if (typeof value !== "string") return [];
+    const problem = controlCharacterProblem(field, value, { multiLine });
+    return problem === void 0 ? [] : [`${label}: ${problem}`];
+  });
 }
 function dependencyProblems(task, label, ids) {
   if (!isRecord(task)) return [];
@@ -15458,7 +15676,7 @@ function validatePlan(raw, options = {}) {
 }
 
 // core/report/escape-markdown.ts
-var INVISIBLE2 = /(?![\t\n])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+var INVISIBLE2 = /(?![\t\n])[\p{Cc}\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/gu;
 function sanitizeText(text) {
   return text.replace(/\r\n?/g, "\n").replace(INVISIBLE2, "");
 }
@@ -15818,7 +16036,7 @@ function plannedTaskOutcomes(plan) {
 function plannedBy(record, view) {
   if (record.source === "block") return "the issue's `cluster` block";
   if (record.source === "task-list") return "the issue's task list";
-  return `the agent ${codeSpan(clip2(redactSecrets(view.planner ?? "unknown"), 80))}`;
+  return `the agent ${codeSpan(clip2(redactSecrets2(view.planner ?? "unknown"), 80))}`;
 }
 function renderPlanHeading(record, view) {
   const count2 = record.plan.tasks.length;
@@ -16686,7 +16904,7 @@ function remoteBranchStore(options) {
           { cwd: repoDir, env, okExitCodes: [1, 128] }
         );
         if (fetch.exitCode === 0) {
-          return (await runGit(["rev-parse", privateRef(branch)], { cwd: repoDir, env })).stdout.trim();
+          return (await runGit(["rev-parse", privateRef(branch)], { cwd: repoDir })).stdout.trim();
         }
         fetchError = fetch.stderr.trim() || "no output";
         const listed = await runGit(["ls-remote", "--exit-code", remote, `refs/heads/${branch}`], {
@@ -16695,7 +16913,7 @@ function remoteBranchStore(options) {
           okExitCodes: [2]
         });
         if (listed.exitCode === 2) {
-          await runGit(["update-ref", "-d", privateRef(branch)], { cwd: repoDir, env, okExitCodes: [1] });
+          await runGit(["update-ref", "-d", privateRef(branch)], { cwd: repoDir, okExitCodes: [1] });
           return void 0;
         }
       }
@@ -16717,7 +16935,7 @@ function remoteBranchStore(options) {
           }
         );
         if (push.exitCode === 0) {
-          await runGit(["update-ref", privateRef(branch), next], { cwd: repoDir, env });
+          await runGit(["update-ref", privateRef(branch), next], { cwd: repoDir });
           return true;
         }
         if (await store.head(branch) !== expected) return false;
@@ -17016,7 +17234,7 @@ ${renderMermaid(tasks, { titleChars: detail.mermaid })}`);
 function renderReport(report, options = {}) {
   const maxLength = options.maxLength ?? GITHUB_BODY_LIMIT;
   const counts = summarizeCounts(report);
-  const footer = report.footer?.trim();
+  const footer = report.footer === void 0 ? void 0 : sanitizeText(report.footer).trim();
   return fitToLength(
     reportLevels(),
     (detail) => ({ body: renderAtLevel(report, counts, detail), ...footer ? { footer } : {} }),
@@ -17347,9 +17565,68 @@ function formatDependency(dependency) {
   return `${line} (its agent reported: ${clipped})`;
 }
 
+// core/git/git-config-snapshot.ts
+import { mkdir as mkdir2, readFile as readFile5, rm as rm2, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join as join7, resolve as resolve2 } from "node:path";
+async function snapshotGitConfig(repoDir, env = process.env) {
+  const paths = await configPaths(repoDir, env);
+  const files = /* @__PURE__ */ new Map();
+  for (const path of paths) files.set(path, await readFile5(path, "utf8").catch(() => void 0));
+  return {
+    files,
+    async restore() {
+      const changed = [];
+      for (const [path, content] of files) {
+        const now = await readFile5(path, "utf8").catch(() => void 0);
+        if (now === content) continue;
+        changed.push(path);
+        if (content === void 0) await rm2(path, { force: true, recursive: true });
+        else {
+          await rm2(path, { force: true, recursive: true });
+          await mkdir2(dirname(path), { recursive: true });
+          await writeFile(path, content);
+        }
+      }
+      return changed;
+    }
+  };
+}
+function withGitConfigRestored(store, snapshot) {
+  return {
+    repoDir: store.repoDir,
+    label: store.label,
+    head: async (branch) => {
+      await snapshot.restore();
+      return store.head(branch);
+    },
+    compareAndSwap: async (branch, next, expected, reason) => {
+      await snapshot.restore();
+      return store.compareAndSwap(branch, next, expected, reason);
+    }
+  };
+}
+async function configPaths(repoDir, env) {
+  const { stdout } = await runGit(["rev-parse", "--path-format=absolute", "--git-common-dir", "--git-dir"], {
+    cwd: repoDir
+  });
+  const [common = "", gitDir = ""] = stdout.trim().split("\n");
+  const home = env.HOME ?? homedir();
+  const xdg = env.XDG_CONFIG_HOME || join7(home, ".config");
+  const paths = [
+    join7(common, "config"),
+    join7(common, "config.worktree"),
+    join7(gitDir, "config.worktree"),
+    join7(home, ".gitconfig"),
+    join7(xdg, "git", "config"),
+    ...env.GIT_CONFIG_GLOBAL ? [env.GIT_CONFIG_GLOBAL] : []
+  ].filter((path) => path !== "/dev/null").map((path) => resolve2(repoDir, path));
+  return [...new Set(paths)];
+}
+
 // core/git/restore-agent-config.ts
-import { lstat, rm as rm2, rmdir } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join7, relative, resolve as resolve2, sep as sep2 } from "node:path";
+import { lstat, rm as rm3, rmdir } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join8, relative, resolve as resolve3, sep as sep2 } from "node:path";
 var STEERING_FILE_NAMES = /* @__PURE__ */ new Set(["CLAUDE.md", "CLAUDE.local.md", ".mcp.json"]);
 var STEERING_DIRECTORY_NAMES = /* @__PURE__ */ new Set([".claude"]);
 var ROOT_CODE_PATHS = [".gitmodules", ".husky", ".githooks"];
@@ -17396,13 +17673,13 @@ async function resolveBase(repoDir, baseRef) {
   return stdout.trim();
 }
 async function hooksPathInRepo(root) {
-  const { stdout, exitCode } = await runGit(["config", "--get", "core.hooksPath"], {
+  const { stdout, exitCode } = await runGit(["config", "--show-scope", "--get-all", "core.hooksPath"], {
     cwd: root,
     okExitCodes: [1]
   });
-  const value = stdout.trim();
-  if (exitCode !== 0 || value === "") return void 0;
-  const inRepo = relative(root, resolve2(root, value)).split(sep2).join("/");
+  const value = stdout.split("\n").filter((line) => line !== "" && !line.startsWith("command	")).map((line) => line.slice(line.indexOf("	") + 1)).at(-1)?.trim();
+  if (exitCode !== 0 || value === void 0 || value === "") return void 0;
+  const inRepo = relative(root, resolve3(root, value)).split(sep2).join("/");
   if (inRepo === "" || inRepo.startsWith("../") || inRepo === ".." || isAbsolute2(inRepo)) return void 0;
   return inRepo;
 }
@@ -17422,14 +17699,14 @@ async function removePaths(repoDir, paths) {
     { cwd: repoDir, input: toNulList(paths), env: LITERAL }
   );
   for (const path of paths) {
-    await rm2(join7(repoDir, path), { recursive: true, force: true });
+    await rm3(join8(repoDir, path), { recursive: true, force: true });
     await removeEmptyParents(repoDir, path);
   }
 }
 async function removeEmptyParents(repoDir, path) {
   const parts = path.split("/").slice(0, -1);
   while (parts.length > 0) {
-    const dir = join7(repoDir, ...parts);
+    const dir = join8(repoDir, ...parts);
     try {
       if (!(await lstat(dir)).isDirectory()) return;
       await rmdir(dir);
@@ -17455,7 +17732,7 @@ function toNulList(paths) {
 }
 
 // core/git/worktrees.ts
-import { rm as rm3 } from "node:fs/promises";
+import { rm as rm4 } from "node:fs/promises";
 
 // node_modules/yocto-queue/index.js
 var Node = class {
@@ -17545,27 +17822,27 @@ function pLimit(concurrency) {
     activeCount--;
     resumeNext();
   };
-  const run = async (function_, resolve3, arguments_) => {
+  const run = async (function_, resolve4, arguments_) => {
     const result = (async () => function_(...arguments_))();
-    resolve3(result);
+    resolve4(result);
     try {
       await result;
     } catch {
     }
     next();
   };
-  const enqueue = (function_, resolve3, reject, arguments_) => {
+  const enqueue = (function_, resolve4, reject, arguments_) => {
     const queueItem = { reject };
     new Promise((internalResolve) => {
       queueItem.run = internalResolve;
       queue.enqueue(queueItem);
-    }).then(run.bind(void 0, function_, resolve3, arguments_));
+    }).then(run.bind(void 0, function_, resolve4, arguments_));
     if (activeCount < concurrency) {
       resumeNext();
     }
   };
-  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
-    enqueue(function_, resolve3, reject, arguments_);
+  const generator = (function_, ...arguments_) => new Promise((resolve4, reject) => {
+    enqueue(function_, resolve4, reject, arguments_);
   });
   Object.defineProperties(generator, {
     activeCount: {
@@ -17658,7 +17935,7 @@ var WorktreeSet = class {
       cwd: this.#repoDir,
       okExitCodes: [128]
     });
-    await rm3(dir, { recursive: true, force: true });
+    await rm4(dir, { recursive: true, force: true });
     this.#dirs.delete(dir);
   }
   /** Removes every worktree still tracked and prunes git's records of them. */
@@ -17793,7 +18070,7 @@ function buildRunReport(ledger, context) {
 }
 
 // core/run/integrate-attempt.ts
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 
 // core/agent/build-resolve-prompt.ts
 function buildResolvePrompt(input) {
@@ -17947,8 +18224,8 @@ async function integrateTaskCommit(target, taskCommit, labels, message, options 
 }
 
 // core/integrate/resolve-conflict.ts
-import { readFile as readFile5 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { readFile as readFile6 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 async function resolveConflictWithAgent(input) {
   const { target, worktreeDir: dir } = input;
   await input.worktrees.addDetached(dir, input.head);
@@ -17976,7 +18253,7 @@ async function resolveConflictWithAgent(input) {
     }
     const leftovers = [];
     for (const file of conflicted) {
-      const text = await readFile5(join8(dir, file), "utf8").catch(() => "");
+      const text = await readFile6(join9(dir, file), "utf8").catch(() => "");
       if (hasConflictMarkers(text)) leftovers.push(file);
     }
     if (leftovers.length > 0) {
@@ -17987,6 +18264,14 @@ async function resolveConflictWithAgent(input) {
     if (still.length > 0)
       return { resolved: false, reason: `git still lists unmerged ${still.join(", ")}`, agent };
     const tree = (await runGit(["write-tree"], { cwd: dir })).stdout.trim();
+    const leak = await input.findSecret?.(input.head, tree);
+    if (leak !== void 0) {
+      return {
+        resolved: false,
+        reason: `the resolution holds a secret of this job (a token or model key) in \`${leak}\`; it was not committed`,
+        agent
+      };
+    }
     const { stdout } = await runGit(
       ["commit-tree", tree, "-p", input.head, "-p", input.taskCommit, "-F", "-"],
       {
@@ -18090,11 +18375,12 @@ async function integrateAttempt(context, task, facts, earlier) {
   const resolution = await resolveConflictWithAgent({
     target: context.target,
     worktrees: context.worktrees,
-    worktreeDir: join9(context.workDir, `resolve-${task.id}`),
+    worktreeDir: join10(context.workDir, `resolve-${task.id}`),
     head: conflict.head,
     taskBranch: facts.branch,
     taskCommit: facts.commit,
     agent: context.agent,
+    findSecret: (from, to) => findCommittedSecret(context.target.store.repoDir, from, to, context.secrets ?? []),
     agentInput: {
       prompt: buildResolvePrompt({
         task,
@@ -18125,31 +18411,74 @@ async function integrateAttempt(context, task, facts, earlier) {
   return kept("unresolved", `the conflict was not resolved: ${resolution.reason}`);
 }
 
+// core/git/commit-worktree.ts
+import { mkdtemp, rm as rm5 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join11 } from "node:path";
+async function commitWorktree(input) {
+  const { dir, env } = input;
+  const ref = `refs/heads/${input.branch}`;
+  const tip = (await runGit(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: dir, okExitCodes: [1] })).stdout.trim();
+  const descends = tip !== "" && (await runGit(["merge-base", "--is-ancestor", input.startCommit, tip], { cwd: dir, okExitCodes: [1] })).exitCode === 0;
+  const parent = descends ? tip : input.startCommit;
+  const scratch = await mkdtemp(join11(tmpdir(), "claude-cluster-index-"));
+  try {
+    const indexEnv = { GIT_INDEX_FILE: join11(scratch, "index") };
+    await runGit(["read-tree", parent], { cwd: dir, env: indexEnv });
+    await runGit(["add", "-A"], { cwd: dir, env: indexEnv });
+    const tree = (await runGit(["write-tree"], { cwd: dir, env: indexEnv })).stdout.trim();
+    const parentTree = (await runGit(["rev-parse", `${parent}^{tree}`], { cwd: dir })).stdout.trim();
+    const head = tree === parentTree ? parent : (await runGit(["commit-tree", tree, "-p", parent, "-F", "-"], {
+      cwd: dir,
+      env,
+      input: input.message
+    })).stdout.trim();
+    await runGit(["update-ref", "-m", "cluster: commit task work", ref, head, tip === "" ? "" : tip], {
+      cwd: dir
+    });
+    const diff = await runGit(
+      ["diff-tree", "-r", "--no-renames", "--name-only", "-z", input.startCommit, head],
+      {
+        cwd: dir
+      }
+    );
+    return { head, files: diff.stdout.split("\0").filter(Boolean) };
+  } finally {
+    await rm5(scratch, { recursive: true, force: true });
+  }
+}
+
 // core/run/run-task-attempt.ts
 async function runTaskAttempt(input) {
   const { dir, env, workspace } = input;
   if (workspace.kind === "worktree")
     await workspace.worktrees.addOnNewBranch(dir, input.branch, input.startCommit);
-  else await runGit(["checkout", "--quiet", "-B", input.branch, input.startCommit], { cwd: dir });
+  else {
+    await runGit(["checkout", "--quiet", "--force", "-B", input.branch, input.startCommit], { cwd: dir });
+    await runGit(["clean", "-fdq"], { cwd: dir });
+  }
   try {
     await input.around?.beforeAgent(dir);
-    const agent = await input.agent.run({ ...input.agentInput, mode: "task", cwd: dir });
+    const secrets = input.secrets ?? [];
+    const agent = redactAgentResult(
+      await input.agent.run({ ...input.agentInput, mode: "task", cwd: dir }),
+      secrets
+    );
     input.onAgentDone?.();
     await input.around?.afterAgent(dir);
-    await runGit(["add", "-A"], { cwd: dir });
-    const diff = await runGit(["diff", "--cached", "--name-only", "-z", input.startCommit], { cwd: dir });
-    const files = diff.stdout.split("\0").filter(Boolean);
-    if (files.length > 0) {
-      await runGit(["commit", "--quiet", "--no-verify", "-F", "-"], {
-        cwd: dir,
-        env,
-        input: input.commitMessage(agent),
-        okExitCodes: [1]
-      });
+    const { head, files } = await commitWorktree({
+      dir,
+      branch: input.branch,
+      startCommit: input.startCommit,
+      env,
+      message: input.commitMessage(agent)
+    });
+    const leak = await findCommittedSecret(dir, input.startCommit, head, secrets);
+    if (leak !== void 0) {
+      await runGit(["update-ref", `refs/heads/${input.branch}`, input.startCommit, head], { cwd: dir });
+      const error = `the agent's work holds a secret of this job (a token or model key) in \`${redactSecrets(leak, secrets)}\`; nothing of it was committed or pushed. Find out why the agent could read the secret and run the task again`;
+      return { agent: { ...agent, ok: false, error }, head: input.startCommit, files: [] };
     }
-    const [head = "", branchTip] = (await runGit(["rev-parse", "HEAD", `refs/heads/${input.branch}`], { cwd: dir })).stdout.trim().split("\n");
-    if (head !== branchTip)
-      await runGit(["update-ref", `refs/heads/${input.branch}`, head], { cwd: input.repoDir });
     return { agent, head, files };
   } finally {
     if (workspace.kind === "worktree") await workspace.worktrees.remove(dir);
@@ -18157,10 +18486,10 @@ async function runTaskAttempt(input) {
 }
 
 // core/run/run-verify.ts
-import { join as join10 } from "node:path";
+import { join as join12 } from "node:path";
 var OUTPUT_TAIL_CHARS = 6e3;
 async function runVerify(options) {
-  const dir = join10(options.workDir, "verify");
+  const dir = join12(options.workDir, "verify");
   await options.worktrees.addDetached(dir, options.commit);
   try {
     const outcome = await runProcessGroup({
@@ -18191,7 +18520,9 @@ ${options.command}`,
 }
 
 // core/run/run-single-task.ts
-async function runSingleTask(options) {
+async function runSingleTask(input) {
+  const snapshot = await snapshotGitConfig(input.checkoutDir);
+  const options = { ...input, store: withGitConfigRestored(input.store, snapshot) };
   const { store, task, config, runId, checkoutDir } = options;
   const branches = runBranches(config.branch_prefix, runId);
   const [env, existing] = await Promise.all([
@@ -18239,6 +18570,7 @@ async function runSingleTask(options) {
         signal: options.signal
       },
       env: target.env,
+      ...options.secrets === void 0 ? {} : { secrets: options.secrets },
       commitMessage: (agent) => taskCommitMessage(runId, task, agent),
       around: options.trustedConfigRef === void 0 ? void 0 : protectAgentConfig(options.trustedConfigRef, start)
     });
@@ -18356,7 +18688,8 @@ function integrateContext(options, target, worktrees) {
     spend: () => {
     },
     onResolving: () => {
-    }
+    },
+    ...options.secrets === void 0 ? {} : { secrets: options.secrets }
   };
 }
 async function verifyIntegration(options, target, worktrees, command) {
@@ -18485,7 +18818,8 @@ async function runTaskMode(input) {
     workDir: `${input.tempDir}/claude-cluster-${input.runId}-${task.id}`,
     trustedConfigRef: input.trustedConfigRef,
     verifyEnv: input.verifyEnv,
-    signal: input.signal
+    signal: input.signal,
+    ...input.secrets === void 0 ? {} : { secrets: input.secrets }
   });
   const outcome = result.report.tasks[0];
   input.setOutput("status", result.status);
@@ -18500,8 +18834,11 @@ async function runTaskMode(input) {
   );
   input.setOutput("cost-usd", String(outcome.costUsd ?? 0));
   input.setOutput("turns", String(outcome.turns ?? 0));
-  await input.writeSummary(renderReport(result.report, { maxLength: 1e6 })).catch(() => void 0);
-  return { result, failure: failureMessage(task.id, result) };
+  const secrets = input.secrets ?? [];
+  const summary2 = redactSecrets(renderReport(result.report, { maxLength: 1e6 }), secrets);
+  await input.writeSummary(summary2).catch(() => void 0);
+  const failure = failureMessage(task.id, result);
+  return { result, failure: failure === void 0 ? void 0 : redactSecrets(failure, secrets) };
 }
 function failureMessage(taskId, result) {
   const reason = result.report.tasks[0]?.reason;
@@ -18553,6 +18890,9 @@ async function runAction(env = process.env) {
   try {
     const inputs = readActionInputs((name) => getInput(name));
     maskSecrets(inputs, (value) => setSecret(value));
+    const secrets = SECRET_INPUT_NAMES.map((name) => inputs[name]).filter(
+      (value) => value !== void 0 && value.trim() !== ""
+    );
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const event = await readEvent(env);
     const trustedRef = `refs/remotes/origin/${event.repository.default_branch}`;
@@ -18561,10 +18901,11 @@ async function runAction(env = process.env) {
       inputs,
       config,
       env,
-      toolDir: env.RUNNER_TOOL_CACHE ?? `${tmpdir()}/claude-cluster-tools`,
+      toolDir: env.RUNNER_TOOL_CACHE ?? `${tmpdir2()}/claude-cluster-tools`,
       cache: actionsCache,
       warn: (message) => warning(message)
     };
+    const createAgent = async (config2 = agentContext.config) => withRedactedOutput(await createActionAgent({ ...agentContext, config: config2 }), secrets);
     if (inputs.mode === "plan") {
       await runPlanMode({
         inputs,
@@ -18577,7 +18918,7 @@ async function runAction(env = process.env) {
         config,
         workspace,
         // Without any credential the issue can still be planned from its own plan block or task list.
-        agent: hasAgentCredential(inputs) ? await createActionAgent(agentContext) : void 0,
+        agent: hasAgentCredential(inputs) ? await createAgent() : void 0,
         setOutput: (name, value) => setOutput(name, value),
         summary: { write: async (markdown) => void await summary.addRaw(markdown).write() },
         log: core_exports,
@@ -18600,21 +18941,18 @@ async function runAction(env = process.env) {
       config,
       applyInputs: (recorded) => applyActionInputs(recorded, inputs),
       workspace,
-      tempDir: env.RUNNER_TEMP ?? tmpdir(),
+      tempDir: env.RUNNER_TEMP ?? tmpdir2(),
       trustedConfigRef: trustedRef,
       verifyEnv: buildAgentEnvironment(env, {
         credential: {},
-        secrets: [
-          inputs["github-token"],
-          inputs["anthropic-api-key"],
-          inputs["claude-code-oauth-token"]
-        ].filter((value) => value !== void 0),
+        secrets,
         agentKind: "command"
       }),
       gitEnv,
-      createAgent: (runConfig) => createActionAgent({ ...agentContext, config: runConfig }),
+      createAgent,
       setOutput: (name, value) => setOutput(name, value),
       writeSummary: async (markdown) => void await summary.addRaw(markdown).write(),
+      secrets,
       dispatchTimeoutMs: dispatchWaitMs(env)
     });
     if ("standDown" in outcome) notice(`claude-cluster: nothing to do: ${outcome.standDown}`);

@@ -22,6 +22,12 @@ import {
   type ClaudeRunObservation,
   toAgentRunResult,
 } from './claude-result.ts';
+import {
+  killEscapedProcesses,
+  newTrackingId,
+  processStartTime,
+  TRACKING_VARIABLE,
+} from './kill-escaped-processes.ts';
 import { killProcessGroup } from './kill-process-group.ts';
 import { readClaudeAuthStatus } from './read-claude-auth-status.ts';
 
@@ -186,11 +192,17 @@ async function runClaude(
           controller.abort();
         }, input.timeoutMs);
   let pid: number | undefined;
+  let since: Promise<number | undefined> = Promise.resolve(undefined);
+  const trackingId = newTrackingId();
   const spawnClaudeCodeProcess = (spawnOptions: SpawnOptions): SpawnedProcess => {
-    const child = spawnGroupLeader(spawnOptions, (text) => {
-      state.stderrTail = (state.stderrTail + text).slice(-STDERR_TAIL_LIMIT);
-    });
+    const child = spawnGroupLeader(
+      { ...spawnOptions, env: { ...spawnOptions.env, [TRACKING_VARIABLE]: trackingId } },
+      (text) => {
+        state.stderrTail = (state.stderrTail + text).slice(-STDERR_TAIL_LIMIT);
+      },
+    );
     pid = child.pid;
+    if (pid !== undefined) since = processStartTime(pid);
     return child;
   };
 
@@ -217,7 +229,11 @@ async function runClaude(
     if (timer !== undefined) clearTimeout(timer);
     input.signal?.removeEventListener('abort', onAbort);
     // Nothing Claude Code started may keep writing to the worktree while the engine commits it.
-    if (pid !== undefined) await killProcessGroup(pid);
+    if (pid !== undefined) {
+      await killProcessGroup(pid);
+      // Processes that left the group (setsid, double fork, nohup) must not outlive the task either.
+      await killEscapedProcesses({ trackingId, dir: input.cwd, since: await since });
+    }
   }
   return toAgentRunResult(state, input, limits);
 }

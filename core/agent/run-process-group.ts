@@ -1,4 +1,10 @@
 import { spawn } from 'node:child_process';
+import {
+  killEscapedProcesses,
+  newTrackingId,
+  processStartTime,
+  TRACKING_VARIABLE,
+} from './kill-escaped-processes.ts';
 import { killProcessGroup } from './kill-process-group.ts';
 
 /** Bytes of stdout kept from the end even when the head is capped: the agent's final lines live there. */
@@ -45,8 +51,9 @@ export interface ProcessGroupOutcome {
 /**
  * Runs `command` through `/bin/sh -c` as the leader of a new process group, so a timeout or an abort
  * can stop everything it started (SIGTERM to the group, SIGKILL after a grace period). Processes the
- * command leaves behind when it exits are stopped too: nothing may keep writing to the worktree while
- * the engine commits it.
+ * command leaves behind when it exits are stopped too, also those that left the group (`setsid`, a double
+ * fork): they carry a tracking id in their environment or work inside `cwd` (see `killEscapedProcesses`).
+ * Nothing may keep writing to the worktree while the engine commits it, or outlive its task.
  */
 export function runProcessGroup(request: ProcessGroupRequest): Promise<ProcessGroupOutcome> {
   const startedAt = Date.now();
@@ -59,18 +66,28 @@ export function runProcessGroup(request: ProcessGroupRequest): Promise<ProcessGr
   let exitSignal: NodeJS.Signals | null = null;
 
   return new Promise((resolve) => {
+    const trackingId = newTrackingId();
     const child = spawn('/bin/sh', ['-c', request.command], {
       cwd: request.cwd,
-      env: request.env,
+      env: { ...request.env, [TRACKING_VARIABLE]: trackingId },
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    const since = child.pid === undefined ? Promise.resolve(undefined) : processStartTime(child.pid);
     let stopping: Promise<void> | undefined;
     let settled = false;
     const stop = (): Promise<void> => {
       if (stopping === undefined) {
+        const pid = child.pid;
         stopping =
-          child.pid === undefined ? Promise.resolve() : killProcessGroup(child.pid, request.killGraceMs);
+          pid === undefined
+            ? Promise.resolve()
+            : (async () => {
+                await killProcessGroup(pid, request.killGraceMs);
+                // Processes that left the group (setsid, double fork, nohup) are found by their tag.
+                const tag = { trackingId, dir: request.cwd, since: await since };
+                await killEscapedProcesses(tag, request.killGraceMs);
+              })();
       }
       return stopping;
     };

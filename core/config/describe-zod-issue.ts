@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { showControlCharacters } from '../plan/control-characters.ts';
 import { closestName } from './closest-name.ts';
 
 /** A path into user-written data, as zod reports it. */
@@ -28,7 +29,8 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') {
-    const oneLine = value.replace(/\s+/g, ' ');
+    // Control characters shown escaped: a NUL or an escape sequence quoted raw would hide what was given.
+    const oneLine = showControlCharacters(value.replace(/\s+/g, ' '));
     return `\`${oneLine.length > 60 ? `${oneLine.slice(0, 57)}…` : oneLine}\``;
   }
   return `\`${String(value)}\``;

@@ -83,12 +83,18 @@ async function resolveBase(repoDir: string, baseRef: string): Promise<string> {
 
 /** `core.hooksPath` relative to the repository root, or undefined when unset or outside the repository. */
 async function hooksPathInRepo(root: string): Promise<string | undefined> {
-  const { stdout, exitCode } = await runGit(['config', '--get', 'core.hooksPath'], {
+  // The engine's own `-c core.hooksPath=/dev/null` (scope `command`) is not the repository's setting: skip it.
+  const { stdout, exitCode } = await runGit(['config', '--show-scope', '--get-all', 'core.hooksPath'], {
     cwd: root,
     okExitCodes: [1],
   });
-  const value = stdout.trim();
-  if (exitCode !== 0 || value === '') return undefined;
+  const value = stdout
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('command\t'))
+    .map((line) => line.slice(line.indexOf('\t') + 1))
+    .at(-1)
+    ?.trim();
+  if (exitCode !== 0 || value === undefined || value === '') return undefined;
   const inRepo = relative(root, resolve(root, value)).split(sep).join('/');
   // Outside the tree (e.g. /etc/git-hooks) nothing a pull request changes can reach it.
   if (inRepo === '' || inRepo.startsWith('../') || inRepo === '..' || isAbsolute(inRepo)) return undefined;

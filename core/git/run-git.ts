@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process';
 import { GitError } from '../errors/errors.ts';
+import { appendConfigEnv, forcedConfigArgs, gitEnvironment } from './git-environment.ts';
+import { untrustedConfigOverrides } from './untrusted-config-overrides.ts';
 
 /** Options of one git invocation. */
 export interface GitOptions {
   /** Directory to run in (a repository or one of its worktrees). */
   cwd: string;
-  /** Extra environment, merged over the process environment. */
+  /**
+   * Extra environment (identity, an index file, a credential). Only these and a few harmless variables of the
+   * process environment reach git: see `gitEnvironment`.
+   */
   env?: NodeJS.ProcessEnv;
   /** Text written to git's stdin. */
   input?: string;
@@ -23,34 +28,65 @@ export interface GitResult {
 /**
  * Runs `git` with arguments (never through a shell) and returns its output; throws `GitError`, which names the
  * command, directory and stderr, when it exits with a code not listed in `okExitCodes`.
+ *
+ * The repository is not trusted: an agent could have written its config, hooks and attributes. So git runs with a
+ * minimal environment (no token or key of the engine's), hooks, fsmonitor, credential helpers and signing off, and
+ * every filter, merge and diff driver found in the config (any scope) disarmed; see `git-environment.ts` and
+ * `untrusted-config-overrides.ts`.
  */
-export function runGit(args: string[], options: GitOptions): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    // No automatic gc or maintenance in the middle of a run: it would race the run's own writes and stall it.
-    const child = spawn('git', ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false', ...args], {
-      cwd: options.cwd,
-      // Prompts would hang a headless run; locale fixed so nothing depends on translated output.
-      env: { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+export async function runGit(args: string[], options: GitOptions): Promise<GitResult> {
+  let env = gitEnvironment(process.env, options.env);
+  // Reading config runs nothing, so `git config` itself needs no listing first.
+  if (args[0] !== 'config') {
+    const listed = await spawnGit(['config', '--list', '--name-only', '-z'], options.cwd, env, '');
+    // Fail closed: config git cannot list is config whose drivers could not be disarmed. (A directory that cannot be
+    // entered fails to spawn instead; the command itself then reports that.)
+    if (listed.spawnError === undefined && listed.exitCode !== 0) {
+      throw new GitError(['config', '--list'], listed.exitCode, listed.stderr, options.cwd);
+    }
+    const keys = listed.stdout.split('\0').filter(Boolean);
+    env = appendConfigEnv(env, untrustedConfigOverrides(keys));
+  }
+  const result = await spawnGit(args, options.cwd, env, options.input ?? '');
+  if (result.spawnError !== undefined) throw new GitError(args, null, result.spawnError, options.cwd);
+  const { exitCode } = result;
+  if (exitCode === 0 || options.okExitCodes?.includes(exitCode)) {
+    return { stdout: result.stdout, stderr: result.stderr, exitCode };
+  }
+  throw new GitError(args, exitCode === -1 ? null : exitCode, result.stderr || result.stdout, options.cwd);
+}
+
+/** Runs git with the forced config and returns what it printed; never throws. */
+function spawnGit(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  input: string,
+): Promise<GitResult & { spawnError?: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('git', [...forcedConfigArgs(), ...args], {
+      cwd,
+      env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) => reject(new GitError(args, null, error.message, options.cwd)));
+    child.on('error', (error) =>
+      resolve({ stdout: '', stderr: '', exitCode: -1, spawnError: error.message }),
+    );
     child.on('close', (code) => {
-      const result = {
+      resolve({
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         exitCode: code ?? -1,
-      };
-      if (code === 0 || (code !== null && options.okExitCodes?.includes(code))) resolve(result);
-      else reject(new GitError(args, code, result.stderr || result.stdout, options.cwd));
+      });
     });
     child.stdin.on('error', () => {
       // git may exit before reading stdin; its exit code tells what happened.
     });
-    child.stdin.end(options.input ?? '');
+    child.stdin.end(input);
   });
 }
 

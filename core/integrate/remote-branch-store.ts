@@ -6,7 +6,10 @@ export interface RemoteBranchStoreOptions {
   /** A clone (e.g. the Actions workspace) whose `remote` is the shared repository. */
   repoDir: string;
   remote: string;
-  /** Environment for git (credentials helpers, identity). */
+  /**
+   * Environment carrying the remote's credential (e.g. `GIT_CONFIG_*` with an `http.<url>.extraheader`); given only to
+   * the git commands that talk to the remote (fetch, ls-remote, push), never to local ones.
+   */
   env?: NodeJS.ProcessEnv;
   /** Refuses a push outside what this run may write; throws to refuse. */
   guardPush: (remote: string, branch: string) => void;
@@ -40,7 +43,7 @@ export function remoteBranchStore(options: RemoteBranchStoreOptions): BranchStor
           { cwd: repoDir, env, okExitCodes: [1, 128] },
         );
         if (fetch.exitCode === 0) {
-          return (await runGit(['rev-parse', privateRef(branch)], { cwd: repoDir, env })).stdout.trim();
+          return (await runGit(['rev-parse', privateRef(branch)], { cwd: repoDir })).stdout.trim();
         }
         fetchError = fetch.stderr.trim() || 'no output';
         // `ls-remote --exit-code` exits 2 when no ref matches: the branch does not exist (not a network failure).
@@ -50,7 +53,7 @@ export function remoteBranchStore(options: RemoteBranchStoreOptions): BranchStor
           okExitCodes: [2],
         });
         if (listed.exitCode === 2) {
-          await runGit(['update-ref', '-d', privateRef(branch)], { cwd: repoDir, env, okExitCodes: [1] });
+          await runGit(['update-ref', '-d', privateRef(branch)], { cwd: repoDir, okExitCodes: [1] });
           return undefined;
         }
         // It exists now: most often another job created it between the fetch and this check (jobs starting
@@ -74,7 +77,7 @@ export function remoteBranchStore(options: RemoteBranchStoreOptions): BranchStor
           },
         );
         if (push.exitCode === 0) {
-          await runGit(['update-ref', privateRef(branch), next], { cwd: repoDir, env });
+          await runGit(['update-ref', privateRef(branch), next], { cwd: repoDir });
           return true;
         }
         // Refused. If the branch is no longer where we expected, another job moved (or created) it first: the lease

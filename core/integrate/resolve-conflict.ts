@@ -21,6 +21,11 @@ export interface ResolveConflictInput {
   agentInput: Omit<AgentRunInput, 'cwd' | 'mode'>;
   /** Ledger message of the merge commit, used when the resolution is accepted. */
   message: (result: AgentRunResult) => string;
+  /**
+   * Names a file changed between two trees that holds a secret of the job, if any: a resolution holding one is
+   * refused, never published.
+   */
+  findSecret?: (from: string, to: string) => Promise<string | undefined>;
 }
 
 /** How a resolution attempt ended. */
@@ -71,6 +76,14 @@ export async function resolveConflictWithAgent(input: ResolveConflictInput): Pro
     if (still.length > 0)
       return { resolved: false, reason: `git still lists unmerged ${still.join(', ')}`, agent };
     const tree = (await runGit(['write-tree'], { cwd: dir })).stdout.trim();
+    const leak = await input.findSecret?.(input.head, tree);
+    if (leak !== undefined) {
+      return {
+        resolved: false,
+        reason: `the resolution holds a secret of this job (a token or model key) in \`${leak}\`; it was not committed`,
+        agent,
+      };
+    }
     const { stdout } = await runGit(
       ['commit-tree', tree, '-p', input.head, '-p', input.taskCommit, '-F', '-'],
       {

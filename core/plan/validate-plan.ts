@@ -1,6 +1,7 @@
 import { closestName } from '../config/closest-name.ts';
 import { describeValue, describeZodIssues } from '../config/describe-zod-issue.ts';
 import { InputError } from '../errors/errors.ts';
+import { controlCharacterProblem } from './control-characters.ts';
 import { findDependencyCycles } from './find-dependency-cycles.ts';
 import {
   DEFAULT_MAX_TASKS,
@@ -79,7 +80,35 @@ function shapeProblems(task: unknown, label: string): string[] {
   if (typeof prompt === 'string' && prompt.trim() === '') {
     problems.push(`${label}: \`prompt\` is empty; write the instruction the agent should follow`);
   }
+  problems.push(...controlProblems(task, label));
   return problems;
+}
+
+/**
+ * Control characters in any text field: a NUL in a title would pass here and then fail the run half-way (git refuses
+ * it in commit messages); escapes would act on terminals. The id is covered by its own pattern.
+ */
+function controlProblems(task: Raw, label: string): string[] {
+  const fields: [string, unknown, boolean][] = [
+    // Line breaks in a title have their own problem above.
+    ['`title`', task.title, true],
+    ['`prompt`', task.prompt, true],
+    ...stringList(task.files).map((glob, index): [string, unknown, boolean] => [
+      `\`files\` #${index + 1}`,
+      glob,
+      false,
+    ]),
+    ...stringList(task.depends_on).map((id, index): [string, unknown, boolean] => [
+      `\`depends_on\` #${index + 1}`,
+      id,
+      false,
+    ]),
+  ];
+  return fields.flatMap(([field, value, multiLine]) => {
+    if (typeof value !== 'string') return [];
+    const problem = controlCharacterProblem(field, value, { multiLine });
+    return problem === undefined ? [] : [`${label}: ${problem}`];
+  });
 }
 
 function dependencyProblems(task: unknown, label: string, ids: ReadonlySet<string>): string[] {

@@ -3,9 +3,11 @@
  * Such text must never open a tag, a link, a table cell, a code span or a block in the rendered body.
  */
 
-// Control characters other than tab and newline, and the bidi overrides of "Trojan Source" attacks,
-// can hide or reorder what a reviewer sees; they never carry meaning in a report.
-const INVISIBLE = /(?![\t\n])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+// Control characters other than tab and newline, the bidi embeddings, overrides and isolates of "Trojan Source"
+// attacks, the direction marks (LRM, RLM, ALM), and the zero-width space, word joiner and byte-order mark can hide or
+// reorder what a reviewer sees; they never carry meaning in a report. Zero-width (non-)joiners are kept: emoji
+// sequences and several scripts need them.
+const INVISIBLE = /(?![\t\n])[\p{Cc}\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/gu;
 
 /** Removes invisible and reordering characters and turns `\r\n` and lone `\r` into `\n`. */
 export function sanitizeText(text: string): string {

@@ -1,4 +1,5 @@
 import { halveCap, type LineCap } from './cap-lines.ts';
+import { sanitizeText } from './escape-markdown.ts';
 import { fitToLength, GITHUB_BODY_LIMIT } from './fit-to-length.ts';
 import { formatCost } from './format-values.ts';
 import { DEFAULT_EXCERPT_CAP, renderConflictNotes } from './render-conflict-notes.ts';
@@ -105,7 +106,8 @@ function renderAtLevel(report: RunReport, counts: ReportCounts, detail: ReportDe
 export function renderReport(report: RunReport, options: RenderReportOptions = {}): string {
   const maxLength = options.maxLength ?? GITHUB_BODY_LIMIT;
   const counts = summarizeCounts(report);
-  const footer = report.footer?.trim();
+  // The footer is the caller's Markdown (not escaped), but invisible marks are removed from it as from everything else.
+  const footer = report.footer === undefined ? undefined : sanitizeText(report.footer).trim();
   return fitToLength(
     reportLevels(),
     (detail) => ({ body: renderAtLevel(report, counts, detail), ...(footer ? { footer } : {}) }),

@@ -9,6 +9,7 @@ import { integrateTaskCommit } from '../integrate/integrate-task-commit.ts';
 import { formatLedgerMessage } from '../integrate/ledger-format.ts';
 import { resolveConflictWithAgent } from '../integrate/resolve-conflict.ts';
 import type { Task } from '../plan/plan-schema.ts';
+import { findCommittedSecret } from './job-secrets.ts';
 import {
   type TaskEntryFields,
   type TaskFacts,
@@ -32,6 +33,8 @@ export interface IntegrateContext {
   spend(usd: number): void;
   /** Called before the agent is asked to resolve a conflict. */
   onResolving(files: string[]): void;
+  /** The job's secret values: a resolution whose files hold one is refused. */
+  secrets?: readonly string[];
 }
 
 /** A conflict carried from a first attempt into its re-run. */
@@ -95,6 +98,8 @@ export async function integrateAttempt(
     taskBranch: facts.branch,
     taskCommit: facts.commit!,
     agent: context.agent,
+    findSecret: (from, to) =>
+      findCommittedSecret(context.target.store.repoDir, from, to, context.secrets ?? []),
     agentInput: {
       prompt: buildResolvePrompt({
         task,

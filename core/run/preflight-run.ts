@@ -24,6 +24,16 @@ export async function preflightRun(repoDir: string, base: string, branches: RunB
     () => undefined,
   );
   if (top === undefined || top.exitCode !== 0) {
+    const bare = await runGit(['rev-parse', '--is-bare-repository'], {
+      cwd: repoDir,
+      okExitCodes: [128],
+    }).catch(() => undefined);
+    if (bare?.exitCode === 0 && bare.stdout.trim() === 'true') {
+      throw new EnvironmentError(
+        `${repoDir} is a bare repository (it has no working tree to run agents in); clone it ` +
+          '(`git clone <path> <dir>`) and pass --repo <dir> with the clone',
+      );
+    }
     throw new EnvironmentError(
       `${repoDir} is not a git repository; pass --repo <dir> with the repository to work on`,
     );

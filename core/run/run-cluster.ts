@@ -40,6 +40,11 @@ export interface RunClusterOptions {
   logger?: Logger;
   /** Where worktrees are created; a fresh temporary directory by default. */
   workDir?: string;
+  /**
+   * Secret values (tokens, model keys) the run must never publish: redacted from agents' output, and a task whose
+   * work holds one fails with nothing of it committed.
+   */
+  secrets?: readonly string[];
 }
 
 /**

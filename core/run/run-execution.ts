@@ -257,6 +257,7 @@ export class RunExecution {
         signal: this.#options.signal,
       },
       env: this.#target.env,
+      ...(this.#options.secrets === undefined ? {} : { secrets: this.#options.secrets }),
       commitMessage: (agent) => taskCommitMessage(runId, task, agent),
       onAgentDone,
     });
@@ -313,6 +314,7 @@ export class RunExecution {
       },
       onResolving: (files) =>
         this.#setState(task, 'integrating', `resolving a conflict in ${files.join(', ')}`),
+      ...(this.#options.secrets === undefined ? {} : { secrets: this.#options.secrets }),
     };
   }
 

@@ -3,6 +3,7 @@ import { buildTaskPrompt } from '../agent/build-task-prompt.ts';
 import type { Config } from '../config/config-schema.ts';
 import { InputError } from '../errors/errors.ts';
 import { commitIdentityEnv } from '../git/commit-identity.ts';
+import { snapshotGitConfig, withGitConfigRestored } from '../git/git-config-snapshot.ts';
 import { restoreAgentConfig } from '../git/restore-agent-config.ts';
 import { WorktreeSet } from '../git/worktrees.ts';
 import { appendLedgerEntry, type LedgerTarget } from '../integrate/append-ledger-entry.ts';
@@ -49,6 +50,11 @@ export interface RunSingleTaskOptions {
   /** Environment of the verify command (it runs code the agent wrote): the job's, without tokens. */
   verifyEnv?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /**
+   * Secret values of the job (the inputs it masks): redacted from the agent's output, and work that holds one fails
+   * the task with nothing of it pushed.
+   */
+  secrets?: readonly string[];
 }
 
 /** What one task job did; the report is rebuilt from the ledger after the job's last write. */
@@ -71,7 +77,10 @@ export interface SingleTaskResult {
  * with compare-and-swap pushes (a rejected push means another job landed first: merge again and retry). Conflicts
  * follow `on_conflict`. Re-running a task whose work already landed does nothing.
  */
-export async function runSingleTask(options: RunSingleTaskOptions): Promise<SingleTaskResult> {
+export async function runSingleTask(input: RunSingleTaskOptions): Promise<SingleTaskResult> {
+  // Whatever an agent writes into the checkout's or the user's git config is undone before each fetch and push.
+  const snapshot = await snapshotGitConfig(input.checkoutDir);
+  const options = { ...input, store: withGitConfigRestored(input.store, snapshot) };
   const { store, task, config, runId, checkoutDir } = options;
   const branches = runBranches(config.branch_prefix, runId);
   const [env, existing] = await Promise.all([
@@ -121,6 +130,7 @@ export async function runSingleTask(options: RunSingleTaskOptions): Promise<Sing
         signal: options.signal,
       },
       env: target.env,
+      ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
       commitMessage: (agent) => taskCommitMessage(runId, task, agent),
       around:
         options.trustedConfigRef === undefined
@@ -254,6 +264,7 @@ function integrateContext(
     taskBudget: () => options.config.budget.per_task_usd,
     spend: () => {},
     onResolving: () => {},
+    ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
   };
 }
 

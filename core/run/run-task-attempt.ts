@@ -1,6 +1,8 @@
 import type { Agent, AgentRunInput, AgentRunResult } from '../agent/agent-contract.ts';
+import { commitWorktree } from '../git/commit-worktree.ts';
 import { runGit } from '../git/run-git.ts';
 import type { WorktreeSet } from '../git/worktrees.ts';
+import { findCommittedSecret, redactAgentResult, redactSecrets } from './job-secrets.ts';
 
 /** One run of a task's agent on its own branch. */
 export interface TaskAttemptInput {
@@ -19,6 +21,11 @@ export interface TaskAttemptInput {
   agentInput: Omit<AgentRunInput, 'cwd' | 'mode'>;
   /** Commit identity environment. */
   env: NodeJS.ProcessEnv;
+  /**
+   * The job's secrets (tokens, model keys) as plain values: redacted from the agent's output, and work that holds one
+   * is refused (the task fails and nothing of it is committed).
+   */
+  secrets?: readonly string[];
   /** Message of the commit holding the agent's work. */
   commitMessage: (result: AgentRunResult) => string;
   /** Called as soon as the agent has exited, before its work is committed. */
@@ -48,33 +55,38 @@ export async function runTaskAttempt(input: TaskAttemptInput): Promise<TaskAttem
   const { dir, env, workspace } = input;
   if (workspace.kind === 'worktree')
     await workspace.worktrees.addOnNewBranch(dir, input.branch, input.startCommit);
-  else await runGit(['checkout', '--quiet', '-B', input.branch, input.startCommit], { cwd: dir });
+  else {
+    // Forced and cleaned: an earlier attempt's agent may have left the checkout on another branch or dirty (its work
+    // is already committed on its own branch).
+    await runGit(['checkout', '--quiet', '--force', '-B', input.branch, input.startCommit], { cwd: dir });
+    await runGit(['clean', '-fdq'], { cwd: dir });
+  }
   try {
     await input.around?.beforeAgent(dir);
-    const agent = await input.agent.run({ ...input.agentInput, mode: 'task', cwd: dir });
+    const secrets = input.secrets ?? [];
+    const agent = redactAgentResult(
+      await input.agent.run({ ...input.agentInput, mode: 'task', cwd: dir }),
+      secrets,
+    );
     input.onAgentDone?.();
     await input.around?.afterAgent(dir);
-    await runGit(['add', '-A'], { cwd: dir });
-    // Index against the start commit: everything the task changed, including commits the agent made itself.
-    const diff = await runGit(['diff', '--cached', '--name-only', '-z', input.startCommit], { cwd: dir });
-    const files = diff.stdout.split('\0').filter(Boolean);
-    if (files.length > 0) {
-      // `commit` exits 1 when nothing new is staged: the agent committed its work on its own.
-      await runGit(['commit', '--quiet', '--no-verify', '-F', '-'], {
-        cwd: dir,
-        env,
-        input: input.commitMessage(agent),
-        okExitCodes: [1],
-      });
+    // Plumbing against the task's own branch: whatever the agent did to HEAD, no other branch moves.
+    const { head, files } = await commitWorktree({
+      dir,
+      branch: input.branch,
+      startCommit: input.startCommit,
+      env,
+      message: input.commitMessage(agent),
+    });
+    const leak = await findCommittedSecret(dir, input.startCommit, head, secrets);
+    if (leak !== undefined) {
+      // The branch goes back to where it started: the work is never pushed, merged or shown.
+      await runGit(['update-ref', `refs/heads/${input.branch}`, input.startCommit, head], { cwd: dir });
+      const error =
+        `the agent's work holds a secret of this job (a token or model key) in \`${redactSecrets(leak, secrets)}\`; ` +
+        'nothing of it was committed or pushed. Find out why the agent could read the secret and run the task again';
+      return { agent: { ...agent, ok: false, error }, head: input.startCommit, files: [] };
     }
-    const [head = '', branchTip] = (
-      await runGit(['rev-parse', 'HEAD', `refs/heads/${input.branch}`], { cwd: dir })
-    ).stdout
-      .trim()
-      .split('\n');
-    // The agent may have switched branches; the task branch follows what it left.
-    if (head !== branchTip)
-      await runGit(['update-ref', `refs/heads/${input.branch}`, head], { cwd: input.repoDir });
     return { agent, head, files };
   } finally {
     if (workspace.kind === 'worktree') await workspace.worktrees.remove(dir);

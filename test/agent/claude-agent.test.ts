@@ -161,6 +161,29 @@ describe('createClaudeAgent', () => {
       });
     });
 
+    describe('with a model that starts a daemon outside its process group', () => {
+      it('stops the daemon when the agent is done', async () => {
+        const command = 'setsid sleep 305 >/dev/null 2>&1 & echo $! > daemon.pid';
+        const env = await offlineEnv({
+          turns: [
+            {
+              blocks: [{ type: 'tool_use', name: 'Bash', input: { command, description: 'Start a daemon' } }],
+            },
+            { blocks: [{ type: 'text', text: 'Started.' }] },
+          ],
+        });
+
+        const result = await agentWith(env).run(taskInput());
+
+        expect(result.ok).toBe(true);
+        const daemon = Number((await readFile(join(repo, 'daemon.pid'), 'utf8')).trim());
+        const state = await readFile(`/proc/${daemon}/stat`, 'utf8').catch(() => '');
+        const running = state !== '' && !/^\S+ \(.*\) [ZX]/.test(state);
+        if (running) process.kill(daemon, 'SIGKILL');
+        expect(running).toBe(false);
+      });
+    });
+
     describe('in plan mode', () => {
       it('asks for the plan as structured output, returns it on stdout and refuses file edits', async () => {
         const plan = { tasks: [{ id: 'db', title: 'Users table', prompt: 'Create the users table.' }] };

@@ -19786,9 +19786,9 @@ async function memberStates(pgid) {
   }
   return states;
 }
-function signalGroup(pid, signal) {
+function signalGroup(pid, signal2) {
   try {
-    process.kill(-pid, signal);
+    process.kill(-pid, signal2);
     return true;
   } catch (error62) {
     return error62.code === "EPERM";
@@ -19801,6 +19801,93 @@ async function waitForGroupExit(pid, withinMs) {
     await new Promise((done) => setTimeout(done, POLL_MS));
   }
   return !await isProcessGroupAlive(pid);
+}
+
+// core/agent/kill-escaped-processes.ts
+import { randomUUID } from "node:crypto";
+import { readdir as readdir2, readFile as readFile2, readlink } from "node:fs/promises";
+import { sep } from "node:path";
+var TRACKING_VARIABLE = "CLUSTER_AGENT_TRACKING_ID";
+function newTrackingId() {
+  return randomUUID();
+}
+var POLL_MS2 = 100;
+var ROUNDS = 3;
+async function killEscapedProcesses(tag, graceMs = DEFAULT_KILL_GRACE_MS) {
+  if (process.platform !== "linux") return [];
+  const spared = await ancestors(process.pid);
+  const { since } = tag;
+  const signalled = /* @__PURE__ */ new Set();
+  for (let round = 0; round < ROUNDS; round++) {
+    const found = (await findTagged(tag, since)).filter((pid) => !spared.has(pid));
+    if (found.length === 0) break;
+    for (const pid of found) {
+      if (signal(pid, "SIGTERM")) signalled.add(pid);
+    }
+    const deadline = Date.now() + graceMs;
+    let alive = found;
+    while (alive.length > 0 && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, POLL_MS2));
+      alive = (await Promise.all(alive.map(async (pid) => await isRunning(pid) ? pid : -1))).filter(
+        (pid) => pid !== -1
+      );
+    }
+    for (const pid of alive) signal(pid, "SIGKILL");
+  }
+  return [...signalled];
+}
+async function findTagged(tag, since) {
+  const marker = `${TRACKING_VARIABLE}=${tag.trackingId}`;
+  const inside = tag.dir.endsWith(sep) ? tag.dir : `${tag.dir}${sep}`;
+  const found = [];
+  for (const entry of await readdir2("/proc").catch(() => [])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (!await isRunning(pid)) continue;
+    const environ = await readFile2(`/proc/${pid}/environ`, "latin1").catch(() => "");
+    if (environ.split("\0").includes(marker)) {
+      found.push(pid);
+      continue;
+    }
+    if (since === void 0) continue;
+    const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => "");
+    const path = cwd.replace(/ \(deleted\)$/, "");
+    if (path !== tag.dir && !path.startsWith(inside)) continue;
+    const started = await processStartTime(pid);
+    if (started !== void 0 && started >= since) found.push(pid);
+  }
+  return found;
+}
+async function ancestors(pid) {
+  const chain = /* @__PURE__ */ new Set([pid]);
+  let current = pid;
+  while (current > 1) {
+    const parent = Number((await statFields(current))?.[1] ?? 0);
+    if (!(parent > 0) || chain.has(parent)) break;
+    chain.add(parent);
+    current = parent;
+  }
+  return chain;
+}
+async function statFields(pid) {
+  const stat = await readFile2(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
+  return stat?.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+async function processStartTime(pid) {
+  const value = (await statFields(pid))?.[19];
+  return value === void 0 ? void 0 : Number(value);
+}
+async function isRunning(pid) {
+  const state = (await statFields(pid))?.[0];
+  return state !== void 0 && state !== "Z" && state !== "X";
+}
+function signal(pid, name) {
+  try {
+    process.kill(pid, name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // core/plan/plan-schema.ts
@@ -19827,6 +19914,10 @@ export {
   EnvironmentError,
   GitError,
   killProcessGroup,
+  TRACKING_VARIABLE,
+  newTrackingId,
+  killEscapedProcesses,
+  processStartTime,
   TASK_ID_PATTERN,
   TASK_ID_MAX_LENGTH,
   HARD_MAX_TASKS,

@@ -3,9 +3,13 @@ import { createRequire as __cr } from 'node:module'; const require = __cr(import
 import {
   EnvironmentError,
   PlanSchema,
+  TRACKING_VARIABLE,
   external_exports,
-  killProcessGroup
-} from "./chunk-3QIC7FHK.js";
+  killEscapedProcesses,
+  killProcessGroup,
+  newTrackingId,
+  processStartTime
+} from "./chunk-YCUKEBYE.js";
 import "./chunk-XTAA6DDR.js";
 
 // core/agent/claude-agent.ts
@@ -274,11 +278,17 @@ async function runClaude(options, baseEnv, input, sdk) {
     controller.abort();
   }, input.timeoutMs);
   let pid;
+  let since = Promise.resolve(void 0);
+  const trackingId = newTrackingId();
   const spawnClaudeCodeProcess = (spawnOptions) => {
-    const child = spawnGroupLeader(spawnOptions, (text) => {
-      state.stderrTail = (state.stderrTail + text).slice(-STDERR_TAIL_LIMIT);
-    });
+    const child = spawnGroupLeader(
+      { ...spawnOptions, env: { ...spawnOptions.env, [TRACKING_VARIABLE]: trackingId } },
+      (text) => {
+        state.stderrTail = (state.stderrTail + text).slice(-STDERR_TAIL_LIMIT);
+      }
+    );
     pid = child.pid;
+    if (pid !== void 0) since = processStartTime(pid);
     return child;
   };
   try {
@@ -302,7 +312,10 @@ async function runClaude(options, baseEnv, input, sdk) {
   } finally {
     if (timer !== void 0) clearTimeout(timer);
     input.signal?.removeEventListener("abort", onAbort);
-    if (pid !== void 0) await killProcessGroup(pid);
+    if (pid !== void 0) {
+      await killProcessGroup(pid);
+      await killEscapedProcesses({ trackingId, dir: input.cwd, since: await since });
+    }
   }
   return toAgentRunResult(state, input, limits);
 }
