@@ -13,7 +13,7 @@ import {
   TaskSchema,
   external_exports,
   killProcessGroup
-} from "./chunks/chunk-3QIC7FHK.js";
+} from "./chunks/chunk-3MHYKO6U.js";
 import {
   core_exports,
   getInput,
@@ -23,16 +23,16 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-LKRMDIN3.js";
+} from "./chunks/chunk-6R7EVPWV.js";
 import {
   __commonJS,
   __require,
   __toESM
 } from "./chunks/chunk-XTAA6DDR.js";
 
-// node_modules/shell-quote/quote.js
+// ../../main/node_modules/shell-quote/quote.js
 var require_quote = __commonJS({
-  "node_modules/shell-quote/quote.js"(exports, module) {
+  "../../main/node_modules/shell-quote/quote.js"(exports, module) {
     "use strict";
     var OPS = (
       /** @type {const} */
@@ -124,9 +124,9 @@ var require_quote = __commonJS({
   }
 });
 
-// node_modules/shell-quote/parse.js
+// ../../main/node_modules/shell-quote/parse.js
 var require_parse = __commonJS({
-  "node_modules/shell-quote/parse.js"(exports, module) {
+  "../../main/node_modules/shell-quote/parse.js"(exports, module) {
     "use strict";
     var CONTROL = (
       /** @type {const} */
@@ -491,18 +491,18 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/shell-quote/index.js
+// ../../main/node_modules/shell-quote/index.js
 var require_shell_quote = __commonJS({
-  "node_modules/shell-quote/index.js"(exports) {
+  "../../main/node_modules/shell-quote/index.js"(exports) {
     "use strict";
     exports.quote = require_quote();
     exports.parse = require_parse();
   }
 });
 
-// node_modules/bottleneck/light.js
+// ../../main/node_modules/bottleneck/light.js
 var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports, module) {
+  "../../main/node_modules/bottleneck/light.js"(exports, module) {
     (function(global2, factory) {
       typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
     })(exports, (function() {
@@ -1819,9 +1819,9 @@ var require_light = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -1876,9 +1876,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -2034,9 +2034,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -2205,9 +2205,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -2275,9 +2275,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -2325,9 +2325,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -2355,9 +2355,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -2396,9 +2396,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
@@ -2514,9 +2514,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node2 = require_Node();
@@ -2544,9 +2544,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -2619,9 +2619,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -2762,9 +2762,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -2779,9 +2779,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -2915,9 +2915,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -3198,9 +3198,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -3322,9 +3322,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -3455,9 +3455,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -3477,9 +3477,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -3537,9 +3537,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -3601,9 +3601,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -3641,9 +3641,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -3792,9 +3792,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -3936,9 +3936,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -3958,9 +3958,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -4074,9 +4074,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -4096,9 +4096,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -4115,9 +4115,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -4133,9 +4133,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -4157,9 +4157,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -4184,9 +4184,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -4230,9 +4230,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -4275,9 +4275,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -4303,9 +4303,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map = require_map();
@@ -4370,9 +4370,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -4436,9 +4436,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4514,9 +4514,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -4592,9 +4592,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -4624,9 +4624,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -4673,9 +4673,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -4752,9 +4752,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4841,9 +4841,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -4929,9 +4929,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -4973,9 +4973,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -5067,9 +5067,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -5099,9 +5099,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -5179,9 +5179,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
@@ -5488,9 +5488,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -5553,9 +5553,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -5687,9 +5687,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -5729,9 +5729,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -5747,9 +5747,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -5763,9 +5763,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -5871,9 +5871,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -5922,9 +5922,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -5965,9 +5965,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -6159,9 +6159,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -6224,9 +6224,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -6407,9 +6407,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -6628,9 +6628,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -6709,9 +6709,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -6739,9 +6739,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -6845,9 +6845,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -6888,9 +6888,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -7096,9 +7096,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -7281,9 +7281,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -7342,9 +7342,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -7404,9 +7404,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -7506,9 +7506,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -8095,9 +8095,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter2 = class {
       constructor() {
@@ -8126,9 +8126,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -9000,9 +9000,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -9097,9 +9097,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -10127,7 +10127,7 @@ async function createActionAgent(context) {
     // npm's install scripts see the scrubbed environment, never the tokens.
     env: buildAgentEnvironment(context.env, { credential: {}, secrets, agentKind: "command" })
   });
-  const { createClaudeAgent } = await import("./chunks/claude-agent-VVLMHS5X.js");
+  const { createClaudeAgent } = await import("./chunks/claude-agent-NFLPVAQC.js");
   return createClaudeAgent({
     model: config.model,
     maxTurns: config.max_turns,
@@ -10139,10 +10139,10 @@ async function createActionAgent(context) {
   });
 }
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 
-// node_modules/@octokit/request-error/dist-src/index.js
+// ../../main/node_modules/@octokit/request-error/dist-src/index.js
 var RequestError = class extends Error {
   name;
   /**
@@ -10181,7 +10181,7 @@ var RequestError = class extends Error {
   }
 };
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var VERSION = "0.0.0-development";
 function isRequestError(error) {
   return error.request !== void 0;
@@ -10254,7 +10254,7 @@ function retry(octokit, octokitOptions) {
 }
 retry.VERSION = VERSION;
 
-// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
 var VERSION2 = "0.0.0-development";
 var noop = () => Promise.resolve();
@@ -10484,7 +10484,7 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION2;
 throttling.triggersNotification = triggersNotification;
 
-// node_modules/universal-user-agent/index.js
+// ../../main/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -10495,7 +10495,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-// node_modules/before-after-hook/lib/register.js
+// ../../main/node_modules/before-after-hook/lib/register.js
 function register(state, name, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
@@ -10518,7 +10518,7 @@ function register(state, name, method, options) {
   });
 }
 
-// node_modules/before-after-hook/lib/add.js
+// ../../main/node_modules/before-after-hook/lib/add.js
 function addHook(state, kind, name, hook2) {
   const orig = hook2;
   if (!state.registry[name]) {
@@ -10553,7 +10553,7 @@ function addHook(state, kind, name, hook2) {
   });
 }
 
-// node_modules/before-after-hook/lib/remove.js
+// ../../main/node_modules/before-after-hook/lib/remove.js
 function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
@@ -10567,7 +10567,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-// node_modules/before-after-hook/index.js
+// ../../main/node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
 function bindApi(hook2, state, name) {
@@ -10601,7 +10601,7 @@ function Collection() {
 }
 var before_after_hook_default = { Singular, Collection };
 
-// node_modules/@octokit/endpoint/dist-bundle/index.js
+// ../../main/node_modules/@octokit/endpoint/dist-bundle/index.js
 var VERSION3 = "0.0.0-development";
 var userAgent = `octokit-endpoint.js/${VERSION3} ${getUserAgent()}`;
 var DEFAULTS = {
@@ -10914,7 +10914,7 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/@octokit/request/node_modules/content-type/dist/index.js
+// ../../main/node_modules/@octokit/request/node_modules/content-type/dist/index.js
 var SP = 32;
 var HTAB = 9;
 var SEMI = 59;
@@ -11098,7 +11098,7 @@ function unescapeQuotedPairs(str, start, end) {
   return result + str.slice(start, end);
 }
 
-// node_modules/json-with-bigint/json-with-bigint.js
+// ../../main/node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
 var noiseValue = /^-?\d+n+$/;
 var originalStringify = JSON.stringify;
@@ -11433,7 +11433,7 @@ var JSONParse = (text, reviver) => {
   }
 };
 
-// node_modules/@octokit/request/dist-bundle/index.js
+// ../../main/node_modules/@octokit/request/dist-bundle/index.js
 var VERSION4 = "10.0.16";
 var defaults_default = {
   headers: {
@@ -11615,7 +11615,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request = withDefaults2(endpoint, defaults_default);
 
-// node_modules/@octokit/graphql/dist-bundle/index.js
+// ../../main/node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION5 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
@@ -11725,7 +11725,7 @@ function withCustomRequest(customRequest) {
   });
 }
 
-// node_modules/@octokit/auth-token/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
 var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
@@ -11770,10 +11770,10 @@ var createTokenAuth = function createTokenAuth2(token) {
   });
 };
 
-// node_modules/@octokit/core/dist-src/version.js
+// ../../main/node_modules/@octokit/core/dist-src/version.js
 var VERSION6 = "7.0.8";
 
-// node_modules/@octokit/core/dist-src/index.js
+// ../../main/node_modules/@octokit/core/dist-src/index.js
 var noop3 = () => {
 };
 var consoleWarn = console.warn.bind(console);
@@ -11907,10 +11907,10 @@ var Octokit = class {
   auth;
 };
 
-// node_modules/@octokit/plugin-request-log/dist-src/version.js
+// ../../main/node_modules/@octokit/plugin-request-log/dist-src/version.js
 var VERSION7 = "6.0.0";
 
-// node_modules/@octokit/plugin-request-log/dist-src/index.js
+// ../../main/node_modules/@octokit/plugin-request-log/dist-src/index.js
 function requestLog(octokit) {
   octokit.hook.wrap("request", (request2, options) => {
     octokit.log.debug("request", options);
@@ -11934,7 +11934,7 @@ function requestLog(octokit) {
 }
 requestLog.VERSION = VERSION7;
 
-// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION8 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
@@ -12050,10 +12050,10 @@ function paginateRest(octokit) {
 }
 paginateRest.VERSION = VERSION8;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 var VERSION9 = "17.0.0";
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -14345,7 +14345,7 @@ var Endpoints = {
 };
 var endpoints_default = Endpoints;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
@@ -14468,7 +14468,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
   return Object.assign(withDecorations, requestWithDefaults);
 }
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 function restEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -14485,10 +14485,10 @@ function legacyRestEndpointMethods(octokit) {
 }
 legacyRestEndpointMethods.VERSION = VERSION9;
 
-// node_modules/@octokit/rest/dist-src/version.js
+// ../../main/node_modules/@octokit/rest/dist-src/version.js
 var VERSION10 = "22.0.1";
 
-// node_modules/@octokit/rest/dist-src/index.js
+// ../../main/node_modules/@octokit/rest/dist-src/index.js
 var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
   {
     userAgent: `octokit-rest.js/${VERSION10}`
@@ -14787,6 +14787,7 @@ function runBranches(prefix, runId) {
   const parts = root.split("/");
   return {
     integration: `${root}/integration`,
+    ledger: `${root}/ledger`,
     task: (taskId) => `${root}/tasks/${taskId}`,
     retry: (taskId) => `${root}/retries/${taskId}`,
     directories: parts.map((_, index) => parts.slice(0, index + 1).join("/"))
@@ -17017,6 +17018,7 @@ function fenceFor(text) {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   return "`".repeat(longest + 1);
 }
+var SKIP_CI = "[skip ci]";
 function formatLedgerMessage(subject, entry, body = "") {
   const lines = [];
   const { excerpt, ...fields } = entry;
@@ -17026,7 +17028,7 @@ function formatLedgerMessage(subject, entry, body = "") {
     const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
     lines.push(`${key}: ${oneLine3(text)}`);
   }
-  const parts = [oneLine3(subject)];
+  const parts = [`${oneLine3(subject)} ${SKIP_CI}`];
   if (body.trim()) parts.push(body.trim());
   if (excerpt) {
     const fence = fenceFor(excerpt);
@@ -17058,19 +17060,33 @@ function parseLedgerMessage(message) {
 async function readLedger(repoDir, tip, runId) {
   if (tip === void 0) return [];
   const { stdout } = await runGit(
-    ["log", "--first-parent", "--format=%H%x1f%B%x1e", `--grep=^Cluster-Run: ${escapeGrep(runId)}$`, tip],
+    [
+      "log",
+      "--first-parent",
+      "--format=%H%x1f%P%x1f%B%x1e",
+      `--grep=^Cluster-Run: ${escapeGrep(runId)}$`,
+      tip
+    ],
     { cwd: repoDir }
   );
   const records = [];
   for (const chunk of stdout.split("")) {
-    const [hash, message] = chunk.replace(/^\n/, "").split("");
+    const [hash, parents = "", message] = chunk.replace(/^\n/, "").split("");
     if (!hash || message === void 0) continue;
     const entry = parseLedgerMessage(message);
     if (entry === void 0 || entry.run !== runId) continue;
-    records.push({ ...entry, ledgerCommit: hash });
+    records.push(ledgerRecord(entry, hash, parents.split(" ").filter(Boolean)));
     if (entry.event === "start") break;
   }
   return records.reverse();
+}
+function ledgerRecord(entry, commit, parents) {
+  const projection = parents[1];
+  return projection === void 0 ? { ...entry, ledgerCommit: commit } : { ...entry, ledgerCommit: commit, projection };
+}
+function projectedHead(ledger) {
+  const merge2 = ledger.findLast((record) => record.projection !== void 0);
+  return merge2?.projection ?? ledger.find((record) => record.event === "start")?.ledgerCommit;
 }
 function escapeGrep(text) {
   return text.replace(/[.[\]\\*^$+?(){}|]/g, "\\$&");
@@ -17135,7 +17151,7 @@ async function awaitDispatchOwner(options) {
   const firstPause = options.pollMs ?? 500;
   let pause = firstPause;
   for (; ; ) {
-    const head = await options.store.head(options.integrationBranch);
+    const head = await options.store.head(options.ledgerBranch);
     const ledger = await readLedger(options.store.repoDir, head, options.runId);
     if (ledger.some((record) => record.event === "cancel"))
       return { kind: "not-owner", reason: `run \`${options.runId}\` was cancelled` };
@@ -17161,7 +17177,7 @@ async function awaitDispatchOwner(options) {
 function notRecorded(options) {
   return {
     kind: "not-owner",
-    reason: `the dispatch of task \`${options.taskId}\` was not recorded on \`${options.integrationBranch}\` within ${Math.round(options.timeoutMs / 1e3)} s; it is void now, and the orchestrator dispatches the task again when it sees this job end`
+    reason: `the dispatch of task \`${options.taskId}\` was not recorded on \`${options.ledgerBranch}\` within ${Math.round(options.timeoutMs / 1e3)} s; it is void now, and the orchestrator dispatches the task again when it sees this job end`
   };
 }
 async function expire(options, head) {
@@ -17177,7 +17193,7 @@ async function expire(options, head) {
     input: message
   });
   return options.store.compareAndSwap(
-    options.integrationBranch,
+    options.ledgerBranch,
     stdout.trim(),
     head,
     `cluster: expire dispatch ${options.token}`
@@ -17348,7 +17364,7 @@ function toNulList(paths) {
 // core/git/worktrees.ts
 import { rm as rm3 } from "node:fs/promises";
 
-// node_modules/yocto-queue/index.js
+// ../../main/node_modules/yocto-queue/index.js
 var Node = class {
   value;
   next;
@@ -17414,7 +17430,7 @@ var Queue = class {
   }
 };
 
-// node_modules/p-limit/index.js
+// ../../main/node_modules/p-limit/index.js
 function pLimit(concurrency) {
   let rejectOnClear = false;
   if (typeof concurrency === "object") {
@@ -17563,6 +17579,82 @@ var WorktreeSet = class {
   }
 };
 
+// core/integrate/project-merge.ts
+async function readLedgerHeads(target) {
+  const ledgerHead = await target.store.head(target.ledgerBranch);
+  const cwd = target.store.repoDir;
+  if (ledgerHead !== void 0) {
+    const runPattern = `^Cluster-Run: ${escapeGrep(target.runId)}$`;
+    const start = await runGit(
+      [
+        "log",
+        "--first-parent",
+        "-1",
+        "--format=%H",
+        "--all-match",
+        "--grep=^Cluster-Event: start$",
+        `--grep=${runPattern}`,
+        ledgerHead
+      ],
+      { cwd }
+    );
+    const startCommit = start.stdout.trim();
+    if (startCommit) {
+      const merge2 = await runGit(
+        ["rev-list", "--first-parent", "--merges", "--parents", "-1", ledgerHead, `^${startCommit}`],
+        { cwd }
+      );
+      const projected = merge2.stdout.trim().split(" ")[2] ?? startCommit;
+      return { ledgerHead, projected };
+    }
+  }
+  throw new Error(
+    `ledger branch \`${target.ledgerBranch}\` has no start entry of run \`${target.runId}\` on ${target.store.label}; the run was not started`
+  );
+}
+var SKIP_MARKERS = /\[(?:skip ci|ci skip|no ci|skip actions|actions skip)\]|skip-checks\s*:\s*true/gi;
+function projectedMergeMessage(taskId, title) {
+  const text = `Merge task ${taskId}: ${title}`.replace(/\s+/g, " ").replace(SKIP_MARKERS, "").trim();
+  return `${text}
+`;
+}
+async function commitProjectedMerge(repoDir, env, input) {
+  const commit = async (parents, message) => (await runGit(["commit-tree", input.tree, ...parents.flatMap((parent) => ["-p", parent]), "-F", "-"], {
+    cwd: repoDir,
+    env,
+    input: message
+  })).stdout.trim();
+  const projection = await commit([input.heads.projected, input.taskCommit], input.mergeMessage);
+  const ledgerCommit = await commit([input.heads.ledgerHead, projection], input.ledgerMessage);
+  return { projection, ledgerCommit };
+}
+
+// core/integrate/advance-integration-branch.ts
+var ATTEMPTS = 5;
+async function advanceIntegrationBranch(target, integrationBranch) {
+  const { store } = target;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const [{ projected }, current] = await Promise.all([
+      readLedgerHeads(target),
+      store.head(integrationBranch)
+    ]);
+    if (current === projected) return current;
+    if (current !== void 0 && !await isAncestor(store.repoDir, current, projected)) return current;
+    if (await store.compareAndSwap(integrationBranch, projected, current, "cluster: publish the run's code"))
+      return projected;
+  }
+  throw new Error(
+    `could not move \`${integrationBranch}\` on ${store.label}: it kept moving under ${ATTEMPTS} attempts`
+  );
+}
+async function isAncestor(repoDir, ancestor, descendant) {
+  const result = await runGit(["merge-base", "--is-ancestor", ancestor, descendant], {
+    cwd: repoDir,
+    okExitCodes: [1]
+  });
+  return result.exitCode === 0;
+}
+
 // core/integrate/append-ledger-entry.ts
 var MAX_PUBLISH_ATTEMPTS = 20;
 async function appendLedgerEntry(target, subject, entry, body = "") {
@@ -17571,11 +17663,9 @@ async function appendLedgerEntry(target, subject, entry, body = "") {
 async function appendLedgerMessage(target, message) {
   const reason = `cluster: ${message.split("\n", 1)[0]}`;
   for (let attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
-    const head = await target.store.head(target.integrationBranch);
+    const head = await target.store.head(target.ledgerBranch);
     if (head === void 0) {
-      throw new Error(
-        `integration branch \`${target.integrationBranch}\` does not exist; the run was not started`
-      );
+      throw new Error(`ledger branch \`${target.ledgerBranch}\` does not exist; the run was not started`);
     }
     const { stdout } = await runGit(["commit-tree", `${head}^{tree}`, "-p", head, "-F", "-"], {
       cwd: target.store.repoDir,
@@ -17583,10 +17673,10 @@ async function appendLedgerMessage(target, message) {
       input: message
     });
     const commit = stdout.trim();
-    if (await target.store.compareAndSwap(target.integrationBranch, commit, head, reason)) return commit;
+    if (await target.store.compareAndSwap(target.ledgerBranch, commit, head, reason)) return commit;
   }
   throw new Error(
-    `could not append to \`${target.integrationBranch}\` on ${target.store.label}: it kept moving under ${MAX_PUBLISH_ATTEMPTS} attempts; is another run using it?`
+    `could not append to \`${target.ledgerBranch}\` on ${target.store.label}: it kept moving under ${MAX_PUBLISH_ATTEMPTS} attempts; is another run using it?`
   );
 }
 
@@ -17608,14 +17698,12 @@ async function startIntegrationBranch(target, baseCommit, subject, entry) {
     input: formatLedgerMessage(subject, entry)
   });
   const commit = stdout.trim();
-  if (await target.store.compareAndSwap(target.integrationBranch, commit, void 0, `cluster: ${subject}`)) {
+  if (await target.store.compareAndSwap(target.ledgerBranch, commit, void 0, `cluster: ${subject}`)) {
     return { head: commit, created: true };
   }
-  const head = await target.store.head(target.integrationBranch);
+  const head = await target.store.head(target.ledgerBranch);
   if (head === void 0) {
-    throw new Error(
-      `integration branch \`${target.integrationBranch}\` could not be created on ${target.store.label}`
-    );
+    throw new Error(`ledger branch \`${target.ledgerBranch}\` could not be created on ${target.store.label}`);
   }
   return { head, created: false };
 }
@@ -17810,30 +17898,26 @@ function parseMergeMessages(fields) {
 }
 
 // core/integrate/integrate-task-commit.ts
-async function integrateTaskCommit(target, taskCommit, labels, message, options = {}) {
-  if (options.unchanged) return { merged: true, commit: await appendLedgerMessage(target, message) };
+async function integrateTaskCommit(target, taskCommit, labels, messages, options = {}) {
+  if (options.unchanged) return { merged: true, commit: await appendLedgerMessage(target, messages.ledger) };
   const { store } = target;
   for (let attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
-    const head = await store.head(target.integrationBranch);
-    if (head === void 0) {
-      throw new Error(
-        `integration branch \`${target.integrationBranch}\` does not exist; the run was not started`
-      );
-    }
-    const merge2 = await tryMergeTaskCommit(store.repoDir, head, taskCommit, labels);
-    if (!merge2.clean) return { merged: false, conflict: merge2 };
-    const { stdout } = await runGit(["commit-tree", merge2.tree, "-p", head, "-p", taskCommit, "-F", "-"], {
-      cwd: store.repoDir,
-      env: target.env,
-      input: message
+    const heads = await readLedgerHeads(target);
+    const merge2 = await tryMergeTaskCommit(store.repoDir, heads.projected, taskCommit, labels);
+    if (!merge2.clean) return { merged: false, conflict: merge2, heads };
+    const { projection, ledgerCommit } = await commitProjectedMerge(store.repoDir, target.env, {
+      tree: merge2.tree,
+      heads,
+      taskCommit,
+      mergeMessage: messages.merge,
+      ledgerMessage: messages.ledger
     });
-    const commit = stdout.trim();
     const reason = `cluster: integrate ${labels.task}`;
-    if (await store.compareAndSwap(target.integrationBranch, commit, head, reason))
-      return { merged: true, commit };
+    if (await store.compareAndSwap(target.ledgerBranch, ledgerCommit, heads.ledgerHead, reason))
+      return { merged: true, commit: ledgerCommit, projection };
   }
   throw new Error(
-    `could not integrate \`${labels.task}\`: \`${target.integrationBranch}\` on ${store.label} kept moving under ${MAX_PUBLISH_ATTEMPTS} attempts`
+    `could not integrate \`${labels.task}\`: \`${target.ledgerBranch}\` on ${store.label} kept moving under ${MAX_PUBLISH_ATTEMPTS} attempts`
   );
 }
 
@@ -17842,7 +17926,7 @@ import { readFile as readFile4 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 async function resolveConflictWithAgent(input) {
   const { target, worktreeDir: dir } = input;
-  await input.worktrees.addDetached(dir, input.head);
+  await input.worktrees.addDetached(dir, input.heads.projected);
   try {
     const env = target.env;
     const merge2 = await runGit(["merge", "--no-ff", "--no-commit", input.taskBranch], {
@@ -17878,29 +17962,27 @@ async function resolveConflictWithAgent(input) {
     if (still.length > 0)
       return { resolved: false, reason: `git still lists unmerged ${still.join(", ")}`, agent };
     const tree = (await runGit(["write-tree"], { cwd: dir })).stdout.trim();
-    const { stdout } = await runGit(
-      ["commit-tree", tree, "-p", input.head, "-p", input.taskCommit, "-F", "-"],
-      {
-        cwd: dir,
-        env,
-        input: input.message(agent)
-      }
-    );
-    const commit = stdout.trim();
+    const { ledgerCommit } = await commitProjectedMerge(dir, env, {
+      tree,
+      heads: input.heads,
+      taskCommit: input.taskCommit,
+      mergeMessage: input.mergeMessage,
+      ledgerMessage: input.message(agent)
+    });
     const published = await target.store.compareAndSwap(
-      target.integrationBranch,
-      commit,
-      input.head,
+      target.ledgerBranch,
+      ledgerCommit,
+      input.heads.ledgerHead,
       `cluster: resolve ${input.taskBranch}`
     );
     if (!published) {
       return {
         resolved: false,
-        reason: `\`${target.integrationBranch}\` moved while the conflict was being resolved`,
+        reason: `\`${target.ledgerBranch}\` moved while the conflict was being resolved`,
         agent
       };
     }
-    return { resolved: true, commit, agent };
+    return { resolved: true, commit: ledgerCommit, agent };
   } finally {
     await runGit(["merge", "--abort"], { cwd: dir, okExitCodes: [128] }).catch(() => void 0);
     await input.worktrees.remove(dir);
@@ -17956,13 +18038,17 @@ function round(value) {
 // core/run/integrate-attempt.ts
 async function integrateAttempt(context, task, facts, earlier) {
   const clean = earlier ? { status: "resolved", resolution: "retried", conflicts: earlier.files, excerpt: earlier.excerpt } : { status: "integrated", resolution: "clean" };
-  const message = formatLedgerMessage(taskLedgerSubject(task, clean.status), taskLedgerEntry(facts, clean));
+  const mergeMessage = projectedMergeMessage(task.id, task.title);
+  const messages = {
+    ledger: formatLedgerMessage(taskLedgerSubject(task, clean.status), taskLedgerEntry(facts, clean)),
+    merge: mergeMessage
+  };
   const labels = { integration: context.branches.integration, task: facts.branch };
-  const result = await integrateTaskCommit(context.target, facts.commit, labels, message, {
+  const result = await integrateTaskCommit(context.target, facts.commit, labels, messages, {
     unchanged: facts.files.length === 0
   });
   if (result.merged) return { merged: earlier ? "resolved" : "integrated" };
-  const { conflict } = result;
+  const { conflict, heads } = result;
   const conflicted = { conflicts: conflict.conflictedFiles, excerpt: conflict.excerpt };
   const kept = (resolution2, reason) => ({
     kept: {
@@ -17982,7 +18068,8 @@ async function integrateAttempt(context, task, facts, earlier) {
     target: context.target,
     worktrees: context.worktrees,
     worktreeDir: join8(context.workDir, `resolve-${task.id}`),
-    head: conflict.head,
+    heads,
+    mergeMessage,
     taskBranch: facts.branch,
     taskCommit: facts.commit,
     agent: context.agent,
@@ -18085,16 +18172,13 @@ ${options.command}`,
 async function runSingleTask(options) {
   const { store, task, config, runId, checkoutDir } = options;
   const branches = runBranches(config.branch_prefix, runId);
-  const [env, existing] = await Promise.all([
-    commitIdentityEnv(checkoutDir),
-    store.head(branches.integration)
-  ]);
-  const target = { store, integrationBranch: branches.integration, env };
+  const [env, existing] = await Promise.all([commitIdentityEnv(checkoutDir), store.head(branches.ledger)]);
+  const target = { store, ledgerBranch: branches.ledger, runId, env };
   const head = existing ?? await startRun(target, options);
   const ledger = await readLedger(store.repoDir, head, runId);
   const landed = ledger.findLast((entry) => entry.event === "task" && entry.task === task.id);
   if (landed?.event === "task" && (landed.status === "integrated" || landed.status === "resolved")) {
-    return finish(options, {
+    return finish(options, target, {
       status: landed.status,
       branch: landed.branch,
       commit: landed.commit,
@@ -18103,11 +18187,13 @@ async function runSingleTask(options) {
   }
   const worktrees = new WorktreeSet(checkoutDir);
   const agentRuns = [];
-  let known = { head, ledger };
+  let known = ledger;
   const attempt = async (branch) => {
-    const start = known?.head ?? await store.head(branches.integration);
-    const startLedger = known?.ledger ?? await readLedger(store.repoDir, start, runId);
+    const startLedger = known ?? await readLedger(store.repoDir, await store.head(branches.ledger), runId);
     known = void 0;
+    const start = projectedHead(startLedger);
+    if (start === void 0)
+      throw new Error(`\`${branches.ledger}\` holds no start entry of run \`${runId}\``);
     const result = await runTaskAttempt({
       repoDir: checkoutDir,
       workspace: { kind: "checkout" },
@@ -18147,7 +18233,7 @@ async function runSingleTask(options) {
   };
   const keep = async (facts, fields) => {
     await appendLedgerEntry(target, taskLedgerSubject(task, fields.status), taskLedgerEntry(facts, fields));
-    return finish(options, {
+    return finish(options, target, {
       status: fields.status,
       branch: facts.branch,
       commit: facts.commit,
@@ -18185,7 +18271,7 @@ async function runSingleTask(options) {
     if ("kept" in step) return await keep(facts, step.kept);
     if ("retry" in step) throw new Error("a re-run cannot ask for another re-run");
     const verify = config.verify ? await verifyIntegration(options, target, worktrees, config.verify) : void 0;
-    return finish(options, {
+    return finish(options, target, {
       status: step.merged,
       branch: facts.branch,
       commit: facts.commit,
@@ -18251,26 +18337,31 @@ function integrateContext(options, target, worktrees) {
   };
 }
 async function verifyIntegration(options, target, worktrees, command) {
-  const head = await target.store.head(target.integrationBranch);
+  const { projected } = await readLedgerHeads(target);
   return runVerify({
     worktrees,
     workDir: options.workDir,
-    commit: head,
+    commit: projected,
     command,
     timeoutMs: options.config.task_timeout_minutes * 6e4,
     signal: options.signal,
     env: options.verifyEnv
   });
 }
-async function finish(options, outcome) {
+async function finish(options, target, outcome) {
   const branches = runBranches(options.config.branch_prefix, options.runId);
-  const tip = await options.store.head(branches.integration);
-  const report = buildRunReport(await readLedger(options.store.repoDir, tip, options.runId), {
+  if (options.advanceIntegration) await advanceIntegrationBranch(target, branches.integration);
+  const ledger = await readLedger(
+    options.store.repoDir,
+    await options.store.head(branches.ledger),
+    options.runId
+  );
+  const report = buildRunReport(ledger, {
     runId: options.runId,
     plan: { tasks: [options.task] },
     base: options.base,
     integrationBranch: branches.integration,
-    integrationCommit: tip,
+    integrationCommit: projectedHead(ledger),
     taskBranch: branches.task
   });
   return { ...outcome, integrated: outcome.status === "integrated" || outcome.status === "resolved", report };
@@ -18331,7 +18422,7 @@ async function runTaskMode(input) {
   if (dispatch !== void 0) {
     const verdict = await awaitDispatchOwner({
       store,
-      integrationBranch: branches.integration,
+      ledgerBranch: branches.ledger,
       runId: input.runId,
       taskId: task.id,
       token: dispatch,
@@ -18363,6 +18454,8 @@ async function runTaskMode(input) {
     workDir: `${input.tempDir}/claude-cluster-${input.runId}-${task.id}`,
     trustedConfigRef: input.trustedConfigRef,
     verifyEnv: input.verifyEnv,
+    // The App publishes the integration branch itself; a job run without it keeps the branch current.
+    advanceIntegration: dispatch === void 0,
     signal: input.signal
   });
   const outcome = result.report.tasks[0];
@@ -18514,11 +18607,11 @@ function dispatchWaitMs(env) {
 }
 var actionsCache = {
   restore: async (paths, key) => {
-    const cache = await import("./chunks/cache-IGA6VUTF.js");
+    const cache = await import("./chunks/cache-P2GSBXZ4.js");
     return cache.isFeatureAvailable() ? cache.restoreCache(paths, key) : void 0;
   },
   save: async (paths, key) => {
-    const cache = await import("./chunks/cache-IGA6VUTF.js");
+    const cache = await import("./chunks/cache-P2GSBXZ4.js");
     if (cache.isFeatureAvailable()) await cache.saveCache(paths, key);
   }
 };

@@ -5,7 +5,7 @@ import {
   PlanSchema,
   external_exports,
   killProcessGroup
-} from "./chunk-3QIC7FHK.js";
+} from "./chunk-3MHYKO6U.js";
 import "./chunk-XTAA6DDR.js";
 
 // core/agent/claude-agent.ts
@@ -14,7 +14,7 @@ import { constants as constants2 } from "node:fs";
 import { access } from "node:fs/promises";
 import { createRequire } from "node:module";
 
-// node_modules/@anthropic-ai/claude-agent-sdk/sdk.mjs
+// ../../main/node_modules/@anthropic-ai/claude-agent-sdk/sdk.mjs
 import { createRequire as aee } from "node:module";
 import { createHash as zI, randomBytes as dee, randomUUID as Ws } from "crypto";
 import { basename as tL, dirname as Pb, join as bee } from "path";
