@@ -14572,7 +14572,7 @@ var ConfigSchema = external_exports.object({
   branch_prefix: external_exports.string().regex(BRANCH_PREFIX_PATTERN, {
     error: "must be a branch name prefix: `/`-separated parts of letters, digits, `.`, `_` and `-`, none starting with `.` or `-`, and no `..`"
   }).default("cluster").describe(
-    "Prefix of every branch a run creates: `<prefix>/<run-id>/integration`, `<prefix>/<run-id>/tasks/<task>`."
+    "Prefix of every branch a run creates: `<prefix>/<run-id>/integration`, `<prefix>/<run-id>/ledger`, `<prefix>/<run-id>/tasks/<task>`."
   ),
   draft: external_exports.boolean().default(true).describe("Open the pull request as a draft."),
   approval: external_exports.enum(["none", "plan"]).default("none").describe("`plan`: the App shows the plan and waits for `/cluster approve` before any task starts."),

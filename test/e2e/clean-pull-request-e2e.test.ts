@@ -105,9 +105,9 @@ describe('bookkeeping starts no CI and leaves a clean pull request', () => {
     expect(messages.map((entry) => entry.split('\x1f')[0]).sort()).toEqual(
       ['Bye', 'Docs', 'Hello', expect.stringMatching(/^Start run /)].sort(),
     );
-    const writes = appRefWrites();
+    const commits = (await fake.git(REPO, 'rev-list', '--count', range)).trim();
     console.log(
-      `3-task run: ${runs.length} CI run(s) (${runs.map((run) => run.event).join(', ')}); the App made ${writes} ref write(s) and ${fake.apiCallCount().byCaller.installation?.total ?? 0} request(s)`,
+      `3-task run: ${runs.length} CI run(s) (${runs.map((run) => run.event).join(', ')}); the App made ${appRefWrites()} ref write(s) and ${fake.apiCallCount().byCaller.installation?.total ?? 0} request(s); the pull request has ${commits} commit(s)`,
     );
   });
 
