@@ -1,5 +1,10 @@
 import { createBareRepository } from './create-bare-repository.ts';
-import { CLUSTER_WORKFLOW, type RepositoryOptions } from './fake-github-options.ts';
+import {
+  CI_WORKFLOW,
+  CI_WORKFLOW_PATH,
+  CLUSTER_WORKFLOW,
+  type RepositoryOptions,
+} from './fake-github-options.ts';
 import type { FakeRepository, FakeState } from './fake-state.ts';
 
 /**
@@ -18,6 +23,7 @@ export async function addRepository(
   const files = {
     ...(options.files ?? { 'README.md': `# ${name}\n` }),
     ...(workflow === false ? {} : { '.github/workflows/claude-cluster.yml': workflow }),
+    ...(options.ci === true ? { [CI_WORKFLOW_PATH]: CI_WORKFLOW } : {}),
   };
   const bareDir = await createBareRepository({ root: reposRoot, owner, name, defaultBranch, files });
   const repo: FakeRepository = {

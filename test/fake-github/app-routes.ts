@@ -2,26 +2,22 @@ import type { Endpoints } from '@octokit/types';
 import { z } from 'zod';
 import { ApiFailure, json, notFound, parseBody } from './api-response.ts';
 import { actorOf, type FakeCore, repoOf } from './fake-core.ts';
-import type { FakeCheckRun, FakeRepository } from './fake-state.ts';
+import type { FakeCheckRun, FakeRepository, FakeUser } from './fake-state.ts';
 import { resolveCommit } from './git-store.ts';
 import { defineRoute, type Route } from './match-route.ts';
 import { userJson } from './shape-user.ts';
+import { narrowPermissions } from './token-permissions.ts';
+import type { Identity } from './token-registry.ts';
 
 type AppJson = NonNullable<Endpoints['GET /app']['response']['data']>;
 type InstallationJson = Endpoints['GET /app/installations/{installation_id}']['response']['data'];
 type TokenJson = Endpoints['POST /app/installations/{installation_id}/access_tokens']['response']['data'];
 type CheckRunJson = Endpoints['GET /repos/{owner}/{repo}/check-runs/{check_run_id}']['response']['data'];
 
-/** What the App may do, as its manifest grants it (shown on `/app` and installation tokens). */
-const PERMISSIONS = {
-  actions: 'write',
-  checks: 'write',
-  contents: 'write',
-  issues: 'write',
-  metadata: 'read',
-  pull_requests: 'write',
-} as const;
-const EVENTS = ['issues', 'issue_comment', 'pull_request', 'workflow_job', 'workflow_run'];
+const TokenRequestBody = z
+  .object({ permissions: z.record(z.string(), z.string()).optional() })
+  .loose()
+  .optional();
 
 /** The App object. */
 export function appJson(core: FakeCore, owner: FakeRepository['owner']): AppJson {
@@ -37,8 +33,8 @@ export function appJson(core: FakeCore, owner: FakeRepository['owner']): AppJson
     html_url: `${core.urls.web}/apps/${core.app.slug}`,
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',
-    permissions: PERMISSIONS,
-    events: EVENTS,
+    permissions: core.app.permissions as AppJson['permissions'],
+    events: core.app.events,
   };
 }
 
@@ -55,8 +51,8 @@ function installationJson(core: FakeCore): InstallationJson {
     app_slug: core.app.slug,
     target_id: account.id,
     target_type: account.type,
-    permissions: PERMISSIONS,
-    events: EVENTS,
+    permissions: core.app.permissions as InstallationJson['permissions'],
+    events: core.app.events,
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',
     single_file_name: null,
@@ -137,6 +133,20 @@ function applyCheckRun(core: FakeCore, check: FakeCheckRun, input: z.infer<typeo
   }
 }
 
+/** The id of the GitHub Actions app, whose bot a job's `GITHUB_TOKEN` acts as. */
+const GITHUB_ACTIONS_APP_ID = 15368;
+
+/**
+ * Only GitHub Apps write check runs: an installation token (the App) or a job's `GITHUB_TOKEN` (the GitHub Actions
+ * app). A user's token is refused with 403, as GitHub does.
+ */
+function checkRunApp(core: FakeCore, identity: Identity): { user: FakeUser; appId: number } {
+  if (identity.kind === 'installation') return { user: identity.user, appId: core.app.id };
+  if (identity.kind === 'job') return { user: identity.user, appId: GITHUB_ACTIONS_APP_ID };
+  actorOf(identity);
+  throw new ApiFailure(403, 'You must authenticate via a GitHub App.');
+}
+
 /** The App's own endpoints (JWT), installation lookup, and check runs. */
 export function appRoutes(core: FakeCore): Route[] {
   const checkOf = (repo: FakeRepository, id: string | undefined) => {
@@ -164,17 +174,25 @@ export function appRoutes(core: FakeCore): Route[] {
     defineRoute(
       'POST',
       '/app/installations/{installation_id}/access_tokens',
-      ({ params }) => {
+      ({ params, body }) => {
         if (Number(params.installation_id) !== core.app.installationId) throw notFound();
+        // A token may ask for fewer permissions than the installation has, never more.
+        const permissions = narrowPermissions(
+          core.app.permissions,
+          parseBody(TokenRequestBody, body)?.permissions,
+        );
+        if ('exceeds' in permissions)
+          throw new ApiFailure(422, `The permissions requested are not granted to this installation.`);
         const token = core.tokens.issue({
           kind: 'installation',
           installationId: core.app.installationId,
           user: core.app.bot,
+          permissions,
         });
         const answer: TokenJson = {
           token,
           expires_at: new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          permissions: PERMISSIONS,
+          permissions: permissions as TokenJson['permissions'],
           repository_selection: 'all',
         };
         return json(201, answer);
@@ -192,7 +210,7 @@ export function appRoutes(core: FakeCore): Route[] {
     ),
     defineRoute('POST', '/repos/{owner}/{repo}/check-runs', async ({ params, body, identity }) => {
       const repo = repoOf(core, params);
-      const app = actorOf(identity);
+      const app = checkRunApp(core, identity).user;
       const input = parseBody(CheckRunBody, body);
       if (input.name === undefined || input.head_sha === undefined) {
         throw new ApiFailure(422, 'Invalid request.\n\n"name" and "head_sha" are required');
@@ -219,8 +237,13 @@ export function appRoutes(core: FakeCore): Route[] {
     }),
     defineRoute('PATCH', '/repos/{owner}/{repo}/check-runs/{check_run_id}', ({ params, body, identity }) => {
       const repo = repoOf(core, params);
-      actorOf(identity);
+      const caller = checkRunApp(core, identity);
       const check = checkOf(repo, params.check_run_id);
+      if (check.app?.login !== caller.user.login)
+        throw new ApiFailure(
+          403,
+          `Invalid app_id \`${caller.appId}\` - check run can only be modified by the GitHub App that created it.`,
+        );
       applyCheckRun(core, check, parseBody(CheckRunBody, body));
       return json(200, checkRunJson(core, repo, check));
     }),

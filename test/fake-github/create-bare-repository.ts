@@ -1,11 +1,12 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { git } from '../../core/git/run-git.ts';
 import { importCommit } from './import-commit.ts';
 
 /**
  * Creates `<root>/<owner>/<name>.git`, a bare repository whose default branch holds `files` in one commit (by
- * "Seed"), and returns its path. `git http-backend` serves it with `<root>` as GIT_PROJECT_ROOT.
+ * "Seed"), and returns its path. `git http-backend` serves it with `<root>` as GIT_PROJECT_ROOT. Its `pre-receive`
+ * and `post-receive` hooks run git-push-hook.ts for pushes the fake serves (which set `FAKE_GITHUB_HOOK`).
  */
 export async function createBareRepository(input: {
   root: string;
@@ -19,6 +20,10 @@ export async function createBareRepository(input: {
   await git(['init', '--quiet', '--bare', `--initial-branch=${input.defaultBranch}`, bare], {
     cwd: input.root,
   });
+  for (const hook of ['pre-receive', 'post-receive']) {
+    const script = `#!/bin/sh\n[ -n "$FAKE_GITHUB_HOOK" ] || exit 0\nexec "$FAKE_GITHUB_NODE" --no-warnings "$FAKE_GITHUB_HOOK" ${hook}\n`;
+    await writeFile(join(bare, 'hooks', hook), script, { mode: 0o755 });
+  }
   await importCommit(bare, {
     ref: `refs/heads/${input.defaultBranch}`,
     files: input.files,

@@ -1,6 +1,7 @@
 import { ApiFailure, notFound } from './api-response.ts';
 import type { FakeRepository, FakeState, FakeUser, FakeWorkflowRun } from './fake-state.ts';
 import type { FakeUrls } from './shape-user.ts';
+import type { TokenPermissions } from './token-permissions.ts';
 import type { Identity, TokenRegistry } from './token-registry.ts';
 
 /** The App the fake stands in for GitHub to. */
@@ -10,6 +11,23 @@ export interface FakeApp {
   installationId: number;
   /** `<slug>[bot]`, the author of everything done with an installation token. */
   bot: FakeUser;
+  /** What the installation may do (its tokens carry these); `workflows: write` lets it push workflow files. */
+  permissions: TokenPermissions;
+  /** The webhook events the App subscribes to; GitHub delivers no others. */
+  events: string[];
+}
+
+/** A branch or tag moved, was created or was deleted (by git push or the git data API). */
+export interface RefUpdate {
+  repo: FakeRepository;
+  /** `refs/heads/main` */
+  ref: string;
+  /** 40 zeros when the ref was created. */
+  before: string;
+  /** 40 zeros when the ref was deleted. */
+  after: string;
+  /** Who moved it (the token's account). */
+  pusher: FakeUser;
 }
 
 /** What a dispatch asks of the workflow runner. */
@@ -46,6 +64,10 @@ export interface FakeCore {
   emitApiEvent: EmitEvent;
   /** The clock, ISO 8601 without milliseconds. */
   now(): string;
+  /** The largest file a push may add, in bytes (GitHub: 100 MiB). */
+  maxFileBytes: number;
+  /** Announces a ref update: `push` webhook, `pull_request.synchronize`, and the workflows they start. */
+  refUpdated(update: RefUpdate): Promise<void>;
 }
 
 /** The repository of a route's `{owner}/{repo}`; 404 when the fake has none. */

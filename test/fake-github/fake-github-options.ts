@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { stubAgentCommand } from '../helpers/temp-repo.ts';
 import type { Permission } from './fake-state.ts';
 import type { RunEventAction, RunnerOptions } from './run-workflows.ts';
+import type { TokenPermissions } from './token-permissions.ts';
 
 /** The root of this repository (action.yml, dist/, workflows-templates/). */
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -15,14 +16,50 @@ export const CLUSTER_WORKFLOW = readFileSync(
   'utf8',
 );
 
+/** Where {@link CI_WORKFLOW} lives in a repository. */
+export const CI_WORKFLOW_PATH = '.github/workflows/ci.yml';
+
+/**
+ * A user's CI: runs on every push and every pull request (opened, synchronize, reopened) of every branch, one job of
+ * one quick step. Give it to a test repository with `addRepository({ ci: true })`; count its runs with
+ * {@link FakeGitHub.ciRuns}.
+ */
+export const CI_WORKFLOW = `name: CI
+on: [push, pull_request]
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "CI on $GITHUB_EVENT_NAME at $GITHUB_SHA"
+`;
+
 /** Options of {@link startFakeGitHub}; every one has a default. */
 export interface FakeGitHubOptions {
   /** Where webhooks go (the App's endpoint); can be set later through `fake.webhookUrl`. */
   webhookUrl?: string;
   /** Secret webhooks are signed with (`X-Hub-Signature-256`). Default `fake-webhook-secret`. */
   webhookSecret?: string;
-  /** The App: id (default 1), slug (default `claude-cluster`, so its bot is `claude-cluster[bot]`), installation id (default 7). */
-  app?: { id?: number; slug?: string; installationId?: number };
+  /**
+   * The App: id (default 1), slug (default `claude-cluster`, so its bot is `claude-cluster[bot]`), installation id
+   * (default 7), its permissions and webhook events (default: what `app.yml` asks for; the manifest does not ask for
+   * `workflows`, so the App cannot push workflow files unless a test grants `workflows: 'write'`).
+   */
+  app?: {
+    id?: number;
+    slug?: string;
+    installationId?: number;
+    permissions?: TokenPermissions;
+    events?: string[];
+  };
+  /** The largest file a push may add, in bytes. Default 100 MiB, GitHub's limit; tests lower it. */
+  maxFileBytes?: number;
+  /**
+   * The repository's default `GITHUB_TOKEN` permissions for workflows and jobs without `permissions:`: `read`
+   * (contents and packages read, GitHub's default since 2023) or `write` (every scope). Default `read`.
+   */
+  defaultWorkflowPermissions?: 'read' | 'write';
   /** The `agent` input of every action step. Default: the stub agent on the Node running the tests. */
   agentCommand?: string;
   /** More inputs for every action step, over the workflow's `with:` (e.g. `{ 'on-conflict': 'skip' }`). */
@@ -59,6 +96,8 @@ export interface RepositoryOptions {
   files?: Record<string, string>;
   /** Text of `.github/workflows/claude-cluster.yml`; the template by default; false for none. */
   workflow?: string | false;
+  /** Adds the user's CI ({@link CI_WORKFLOW}) as `.github/workflows/ci.yml` to the first commit. */
+  ci?: boolean;
   /** Roles by login; the owner is admin. */
   collaborators?: Record<string, Permission>;
   private?: boolean;
@@ -96,6 +135,7 @@ export function runnerOptions(options: FakeGitHubOptions, root: string): RunnerO
     extraEnv: { CLAUDE_CLUSTER_DISPATCH_WAIT_SECONDS: '5', ...options.jobEnv },
     runners: options.runners ?? 4,
     runEvents: options.runEvents ?? ['requested', 'in_progress', 'completed'],
+    defaultPermissions: options.defaultWorkflowPermissions ?? 'read',
     root,
   };
 }

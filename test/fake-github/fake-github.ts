@@ -7,13 +7,29 @@ import { join } from 'node:path';
 import { git } from '../../core/git/run-git.ts';
 import { addRepository } from './add-repository.ts';
 import { apiRoutes } from './api-routes.ts';
+import type { PushedRef } from './check-pushed-commits.ts';
+import { ZERO_SHA } from './check-pushed-commits.ts';
 import { type WebhookDelivery, WebhookSender } from './deliver-webhooks.ts';
-import type { FakeApp, FakeCore } from './fake-core.ts';
-import { type FakeGitHubOptions, type RepositoryOptions, runnerOptions } from './fake-github-options.ts';
-import { type FakeIssue, type FakeRepository, FakeState, type Permission } from './fake-state.ts';
+import type { FakeApp, FakeCore, RefUpdate } from './fake-core.ts';
+import {
+  CI_WORKFLOW_PATH,
+  type FakeGitHubOptions,
+  REPO_ROOT,
+  type RepositoryOptions,
+  runnerOptions,
+} from './fake-github-options.ts';
+import {
+  type FakeIssue,
+  type FakeRepository,
+  FakeState,
+  type FakeWorkflowRun,
+  type Permission,
+} from './fake-state.ts';
+import { resolveCommit } from './git-store.ts';
 import { handleApiRequest } from './handle-api-request.ts';
 import { type ApiCallCount, FaultInjector, type FaultKind } from './inject-faults.ts';
 import type { Route } from './match-route.ts';
+import { refUpdateEvents } from './ref-update-events.ts';
 import { WorkflowRunner } from './run-workflows.ts';
 import { serveGitHttp } from './serve-git-http.ts';
 import { cloneUrl } from './shape-repository.ts';
@@ -26,11 +42,14 @@ import {
   type OpenPullRequestInput,
   openPullRequest,
 } from './simulate-users.ts';
-import { TokenRegistry } from './token-registry.ts';
+import { readAppManifest } from './token-permissions.ts';
+import { type TokenIdentity, TokenRegistry } from './token-registry.ts';
 import { ActivityTracker } from './track-activity.ts';
 import { WorkflowTriggers } from './trigger-workflows.ts';
 
 export {
+  CI_WORKFLOW,
+  CI_WORKFLOW_PATH,
   CLUSTER_WORKFLOW,
   createAppPrivateKey,
   type FakeGitHubOptions,
@@ -72,11 +91,14 @@ export class FakeGitHub {
     this.server = server;
     this.root = root;
     const slug = options.app?.slug ?? 'claude-cluster';
+    const manifest = readAppManifest(REPO_ROOT);
     this.app = {
       id: options.app?.id ?? 1,
       slug,
       installationId: options.app?.installationId ?? 7,
       bot: this.state.user(`${slug}[bot]`, 'Bot'),
+      permissions: { ...(options.app?.permissions ?? manifest.permissions), metadata: 'read' },
+      events: options.app?.events ?? manifest.events,
     };
     this.webhooks = new WebhookSender({
       url: options.webhookUrl,
@@ -88,10 +110,7 @@ export class FakeGitHub {
     this.runner = new WorkflowRunner({
       core: () => this.core,
       activity: this.activity,
-      emit: (event, payload) => {
-        this.webhooks.emit(event, payload);
-        this.triggers.fire(event, payload);
-      },
+      emit: (event, payload) => this.send(event, payload),
       options: runnerOptions(options, join(root, 'runner')),
     });
     this.triggers = new WorkflowTriggers({
@@ -112,6 +131,8 @@ export class FakeGitHub {
         this.triggers.fire(event, payload);
       },
       now: () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      maxFileBytes: options.maxFileBytes ?? 100 * 1024 * 1024,
+      refUpdated: (update) => this.refUpdated(update),
     };
     this.routes = apiRoutes(this.core);
     server.on('request', (request, response) => this.handle(request, response));
@@ -131,6 +152,8 @@ export class FakeGitHub {
           root: join(this.root, 'repos'),
           tokens: this.tokens,
           findRepository: (name) => this.state.repository(name),
+          maxFileBytes: this.core.maxFileBytes,
+          pushed: (repo, pusher, refs) => this.pushed(repo, pusher, refs),
         })
       : handleApiRequest({
           request,
@@ -147,6 +170,26 @@ export class FakeGitHub {
       );
       if (!response.headersSent) response.writeHead(500).end();
     });
+  }
+
+  /** Sends an event the fake caused: the webhook if the App subscribes to it, and the workflows it starts. */
+  private send(event: string, payload: object): void {
+    if (this.app.events.includes(event)) this.webhooks.emit(event, payload);
+    this.triggers.fire(event, payload);
+  }
+
+  /** A ref moved: `push` and `pull_request.synchronize`, in order. */
+  private async refUpdated(update: RefUpdate): Promise<void> {
+    const end = this.activity.begin();
+    try {
+      for (const { event, payload } of await refUpdateEvents(this.core, update)) this.send(event, payload);
+    } finally {
+      end();
+    }
+  }
+
+  private async pushed(repo: FakeRepository, pusher: TokenIdentity, refs: PushedRef[]): Promise<void> {
+    for (const ref of refs) await this.refUpdated({ repo, pusher: pusher.user, ...ref });
   }
 
   /** Starts the fake on 127.0.0.1 with a random port. */
@@ -203,13 +246,34 @@ export class FakeGitHub {
     this.repository(fullName).rejectRunDetails = reject;
   }
 
-  /** A token of the App's installation (acts as `<slug>[bot]`). */
+  /** A token of the App's installation (acts as `<slug>[bot]`, with the installation's permissions). */
   installationToken(): string {
     return this.tokens.issue({
       kind: 'installation',
       installationId: this.app.installationId,
       user: this.app.bot,
+      permissions: this.app.permissions,
     });
+  }
+
+  /** Every workflow run, oldest first (filter them: `fake.workflowRuns.filter((run) => run.event === 'push')`). */
+  get workflowRuns(): FakeWorkflowRun[] {
+    return this.state.runs();
+  }
+
+  /**
+   * Runs of the user's CI ({@link CI_WORKFLOW}, `addRepository({ ci: true })`) in a repository, oldest first; of one
+   * head commit or event when given (`fake.ciRuns('octo/widgets', { headSha }).length`).
+   */
+  ciRuns(
+    fullName: string,
+    filter: { headSha?: string; event?: 'push' | 'pull_request' } = {},
+  ): FakeWorkflowRun[] {
+    return this.state
+      .runs(fullName)
+      .filter((run) => run.path === CI_WORKFLOW_PATH)
+      .filter((run) => filter.headSha === undefined || run.headSha === filter.headSha)
+      .filter((run) => filter.event === undefined || run.event === filter.event);
   }
 
   /** A personal token of a user. */
@@ -248,19 +312,29 @@ export class FakeGitHub {
     return this.announce('issue_comment', payload);
   }
 
-  /** Pushes a commit with `files` onto a branch (created from `from`, default the branch itself), as a person would. */
-  pushFiles(
+  /**
+   * Pushes a commit with `files` onto a branch (created from `from`, default the branch itself), as a person
+   * (`pusher`, default octocat) would: `push` (and `pull_request.synchronize` for a pull request's head) follow and
+   * start the workflows they name.
+   */
+  async pushFiles(
     fullName: string,
     branch: string,
     files: Record<string, string>,
-    options: { from?: string; message?: string } = {},
+    options: { from?: string; message?: string; pusher?: string } = {},
   ): Promise<string> {
-    return commitFiles(this.repository(fullName), {
+    const repo = this.repository(fullName);
+    const ref = `refs/heads/${branch}`;
+    const before = (await resolveCommit(repo.bareDir, branch)) ?? ZERO_SHA;
+    const after = await commitFiles(repo, {
       parent: options.from ?? branch,
       files,
       message: options.message ?? `Update ${Object.keys(files).join(', ')}`,
-      targetRef: `refs/heads/${branch}`,
+      targetRef: ref,
     });
+    const pusher = this.state.user(options.pusher ?? 'octocat');
+    await this.refUpdated({ repo, ref, before, after, pusher });
+    return after;
   }
 
   /**

@@ -86,6 +86,7 @@ export type RunConclusion = 'success' | 'failure' | 'cancelled' | 'skipped';
 /** The events that start workflow runs in the fake: a dispatch, or an event a workflow's `on:` names. */
 export type WorkflowEventName =
   | 'workflow_dispatch'
+  | 'push'
   | 'issues'
   | 'issue_comment'
   | 'pull_request'

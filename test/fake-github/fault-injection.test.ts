@@ -18,6 +18,18 @@ afterEach(() => f.close());
 const bodies = () => f.fake.state.issueComments('octo/widgets', 1).map((comment) => comment.body);
 const comment = (body: string) => f.octokit.rest.issues.createComment({ ...where, body });
 
+/** The HTTP error a request failed with (status, headers, GitHub's body). */
+async function failureOf(request: Promise<unknown>) {
+  const error = await request.then(
+    () => new Error('the request succeeded; a failure was expected'),
+    (failure: unknown) => failure,
+  );
+  return error as {
+    status: number;
+    response: { headers: Record<string, string>; data: { message: string } };
+  };
+}
+
 describe('failure injection in the fake GitHub', () => {
   it('answers the n-th REST request from now with 500 and leaves the state unchanged', async () => {
     f.fake.failNthRequest(2, 'status500');
@@ -28,6 +40,20 @@ describe('failure injection in the fake GitHub', () => {
     expect(f.fake.injectedFaults).toEqual([
       { request: 'POST /repos/octo/widgets/issues/1/comments', kind: 'status500' },
     ]);
+  });
+
+  it('answers a chosen request with a secondary rate limit (403, retry-after) or 429, and changes nothing', async () => {
+    f.fake.failNthRequest(1, 'secondaryRateLimit');
+    f.fake.failNthRequest(2, 'tooManyRequests');
+    const limited = await failureOf(f.octokit.rest.issues.createComment({ ...where, body: 'one' }));
+    expect(limited.status).toBe(403);
+    expect(limited.response.headers['retry-after']).toBe('1');
+    expect(limited.response.data.message).toMatch(/^You have exceeded a secondary rate limit/);
+    const tooMany = await failureOf(f.octokit.rest.issues.createComment({ ...where, body: 'two' }));
+    expect(tooMany.status).toBe(429);
+    expect(tooMany.response.headers['retry-after']).toBe('1');
+    await comment('three');
+    expect(bodies()).toEqual(['three']);
   });
 
   it('drops the connection before doing anything', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiFailure, json, notFound, parseBody } from './api-response.ts';
+import { type PushedRef, pushRefusals, ZERO_SHA } from './check-pushed-commits.ts';
 import { actorOf, type FakeCore, repoOf } from './fake-core.ts';
 import type { FakeRepository } from './fake-state.ts';
 import {
@@ -15,7 +16,9 @@ import {
   writeCommit,
 } from './git-store.ts';
 import { defineRoute, type Route } from './match-route.ts';
+import { mayChangeWorkflows } from './serve-git-http.ts';
 import { gitCommitJson, refJson, treeJson } from './shape-git.ts';
+import type { Identity, TokenIdentity } from './token-registry.ts';
 
 const CreateRefBody = z.object({ ref: z.string(), sha: z.string() });
 const UpdateRefBody = z.object({ sha: z.string(), force: z.boolean().optional() });
@@ -46,17 +49,41 @@ async function assertCommitExists(repo: FakeRepository, sha: string): Promise<vo
 
 /**
  * Moves a branch only forward: the check and the move happen against the same old value (`update-ref` with the
- * expected sha), so a push racing this request makes it re-check rather than lose the pushed commits.
+ * expected sha), so a push racing this request makes it re-check rather than lose the pushed commits. Returns the
+ * value it moved from (the new value when it was already there), or undefined when the move is not a fast forward.
  */
-async function fastForward(repo: FakeRepository, ref: string, sha: string): Promise<boolean> {
+async function fastForward(repo: FakeRepository, ref: string, sha: string): Promise<string | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await currentRef(repo, ref);
     if (!current) throw new ApiFailure(422, 'Reference does not exist');
-    if (current.sha === sha) return true;
-    if (!(await isAncestor(repo.bareDir, current.sha, sha))) return false;
-    if (await updateRef(repo.bareDir, ref, sha, current.sha)) return true;
+    if (current.sha === sha) return sha;
+    if (!(await isAncestor(repo.bareDir, current.sha, sha))) return undefined;
+    if (await updateRef(repo.bareDir, ref, sha, current.sha)) return current.sha;
   }
   throw new ApiFailure(409, 'Reference update failed: the reference kept moving; retry');
+}
+
+/** The token identity behind a request that passed `actorOf`. */
+function pusherOf(identity: Identity): TokenIdentity {
+  actorOf(identity);
+  return identity as TokenIdentity;
+}
+
+/**
+ * Refuses (422, GitHub's message) a ref update that would add commits a push could not: a change under
+ * `.github/workflows/` by a token without the `workflows` permission, or a file over the size limit.
+ */
+async function assertMayUpdate(
+  core: FakeCore,
+  repo: FakeRepository,
+  pusher: TokenIdentity,
+  refs: PushedRef[],
+) {
+  const refusals = await pushRefusals(repo.bareDir, refs, {
+    mayChangeWorkflows: mayChangeWorkflows(pusher),
+    maxFileBytes: core.maxFileBytes,
+  });
+  if (refusals.length > 0) throw new ApiFailure(422, refusals.join('\n'));
 }
 
 /** Git database API (refs, commits, trees), read from and written to the bare repository. */
@@ -79,13 +106,16 @@ export function gitDataRoutes(core: FakeCore): Route[] {
     }),
     defineRoute('POST', '/repos/{owner}/{repo}/git/refs', async ({ params, body, identity }) => {
       const repo = repoOf(core, params);
-      actorOf(identity);
+      const pusher = pusherOf(identity);
       const input = parseBody(CreateRefBody, body);
       if (!input.ref.startsWith('refs/') || input.ref.split('/').length < 3) {
         throw new ApiFailure(422, "Reference name must start with 'refs/' and have at least two slashes.");
       }
       await assertCommitExists(repo, input.sha);
+      const update = { ref: input.ref, before: ZERO_SHA, after: input.sha };
+      await assertMayUpdate(core, repo, pusher, [update]);
       if (await updateRef(repo.bareDir, input.ref, input.sha, '')) {
+        await core.refUpdated({ repo, pusher: pusher.user, ...update });
         const type = (await objectType(repo.bareDir, input.sha)) ?? 'commit';
         return json(201, refJson(repo, input.ref, input.sha, type, core.urls), {
           location: `${core.urls.api}/repos/${repo.fullName}/git/${input.ref}`,
@@ -100,25 +130,37 @@ export function gitDataRoutes(core: FakeCore): Route[] {
     }),
     defineRoute('PATCH', '/repos/{owner}/{repo}/git/refs/{ref+}', async ({ params, body, identity }) => {
       const repo = repoOf(core, params);
-      actorOf(identity);
+      const pusher = pusherOf(identity);
       const ref = fullRef(params.ref);
       const input = parseBody(UpdateRefBody, body);
-      if (!(await currentRef(repo, ref))) throw new ApiFailure(422, 'Reference does not exist');
+      const current = await currentRef(repo, ref);
+      if (!current) throw new ApiFailure(422, 'Reference does not exist');
       await assertCommitExists(repo, input.sha);
-      if (input.force === true) await updateRef(repo.bareDir, ref, input.sha);
-      else if (!(await fastForward(repo, ref, input.sha)))
-        throw new ApiFailure(422, 'Update is not a fast forward');
+      await assertMayUpdate(core, repo, pusher, [{ ref, before: current.sha, after: input.sha }]);
+      // The old value the ref really moved from (a racing push may have moved it since it was read above).
+      let before = current.sha;
+      if (input.force === true) {
+        before = (await currentRef(repo, ref))?.sha ?? current.sha;
+        await updateRef(repo.bareDir, ref, input.sha);
+      } else {
+        const moved = await fastForward(repo, ref, input.sha);
+        if (!moved) throw new ApiFailure(422, 'Update is not a fast forward');
+        before = moved;
+      }
+      if (before !== input.sha)
+        await core.refUpdated({ repo, pusher: pusher.user, ref, before, after: input.sha });
       const type = (await objectType(repo.bareDir, input.sha)) ?? 'commit';
       return json(200, refJson(repo, ref, input.sha, type, core.urls));
     }),
     defineRoute('DELETE', '/repos/{owner}/{repo}/git/refs/{ref+}', async ({ params, identity }) => {
       const repo = repoOf(core, params);
-      actorOf(identity);
+      const pusher = pusherOf(identity);
       const ref = fullRef(params.ref);
       const current = await currentRef(repo, ref);
       if (!current || !(await deleteRef(repo.bareDir, ref, current.sha))) {
         throw new ApiFailure(422, 'Reference does not exist');
       }
+      await core.refUpdated({ repo, pusher: pusher.user, ref, before: current.sha, after: ZERO_SHA });
       return { status: 204 };
     }),
     defineRoute('GET', '/repos/{owner}/{repo}/git/commits/{commit_sha}', async ({ params }) => {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiFailure, type ApiResponse } from './api-response.ts';
 import type { FaultInjector } from './inject-faults.ts';
 import { matchRoute, type Route } from './match-route.ts';
+import { checkRoutePermission } from './route-permissions.ts';
 import type { TokenRegistry } from './token-registry.ts';
 
 /** Where the request handler records what tests assert on. */
@@ -10,6 +11,20 @@ export interface RequestRecords {
   unknownRoutes: string[];
   /** Unexpected exceptions in handlers (bugs of the fake), answered as 500. */
   serverErrors: string[];
+}
+
+/** Seconds a rate-limited client is told to wait (`retry-after`). */
+const RETRY_AFTER_SECONDS = '1';
+
+/** GitHub's answers when a client exceeded a secondary rate limit (403) or sent too many requests (429). */
+function rateLimited(kind: 'secondaryRateLimit' | 'tooManyRequests'): ApiFailure {
+  const headers = { 'retry-after': RETRY_AFTER_SECONDS, 'x-ratelimit-remaining': '4999' };
+  if (kind === 'tooManyRequests') return new ApiFailure(429, 'Too Many Requests', { headers });
+  return new ApiFailure(
+    403,
+    'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID FAKE.',
+    { headers },
+  );
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
@@ -47,7 +62,7 @@ function send(response: ServerResponse, answer: ApiResponse): void {
 
 /**
  * Answers one REST request: counts it (and injects a planned fault), finds its route (unknown routes answer 404 and
- * are recorded), checks the credentials the route needs, runs the handler and sends its answer.
+ * are recorded), checks the credentials and token permissions the route needs, runs the handler and sends its answer.
  */
 export async function handleApiRequest(input: {
   request: IncomingMessage;
@@ -71,6 +86,7 @@ export async function handleApiRequest(input: {
   let answer: ApiResponse;
   try {
     if (fault === 'status500') throw new ApiFailure(500, 'Server Error (injected by the fake)');
+    if (fault === 'secondaryRateLimit' || fault === 'tooManyRequests') throw rateLimited(fault);
     if (!match) {
       input.records.unknownRoutes.push(`${method} ${url.pathname}`);
       throw new ApiFailure(404, 'Not Found');
@@ -82,6 +98,7 @@ export async function handleApiRequest(input: {
       throw new ApiFailure(401, 'Bad credentials');
     if (match.route.auth === 'token' && identity.kind === 'anonymous')
       throw new ApiFailure(401, 'Requires authentication');
+    if (match.route.auth === 'token') checkRoutePermission(routeName, identity);
     const body = await readJson(request);
     answer = await match.route.handle({
       params: match.params,

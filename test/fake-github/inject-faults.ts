@@ -1,9 +1,15 @@
 /**
  * How an injected failure hits a REST request: `status500` answers 500 without doing anything; `dropConnection`
  * closes the socket without doing anything; `dropAfterApply` does the work, then closes the socket before answering
- * (the client cannot tell whether the change happened).
+ * (the client cannot tell whether the change happened); `secondaryRateLimit` answers 403 with `retry-after` and
+ * GitHub's secondary rate limit message, and `tooManyRequests` 429 with `retry-after`, both without doing anything.
  */
-export type FaultKind = 'status500' | 'dropConnection' | 'dropAfterApply';
+export type FaultKind =
+  | 'status500'
+  | 'dropConnection'
+  | 'dropAfterApply'
+  | 'secondaryRateLimit'
+  | 'tooManyRequests';
 
 /**
  * REST API request counts: in all, per route (`GET /repos/{owner}/{repo}/issues/{issue_number}`), and per caller

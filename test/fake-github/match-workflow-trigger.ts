@@ -14,6 +14,11 @@ const DEFAULT_TYPES: Partial<Record<TriggerEvent, string[]>> = {
 export const TriggerFieldsSchema = z
   .object({
     action: z.string().optional(),
+    /** `push`: the ref that moved, its new value (zeros when deleted) and the head commit. */
+    ref: z.string().optional(),
+    after: z.string().optional(),
+    deleted: z.boolean().optional(),
+    head_commit: z.object({ message: z.string() }).loose().nullable().optional(),
     repository: z.object({ full_name: z.string() }),
     sender: z.object({ login: z.string() }),
     issue: z.object({ title: z.string() }).loose().optional(),
@@ -34,6 +39,19 @@ export const TriggerFieldsSchema = z
 /** The fields of a payload that {@link workflowMatchesEvent} reads. */
 export type TriggerFields = z.infer<typeof TriggerFieldsSchema>;
 
+/** The commit-message markers that keep `push` and `pull_request` workflows from starting, as GitHub documents them. */
+const SKIP_MARKERS = ['[skip ci]', '[ci skip]', '[no ci]', '[skip actions]', '[actions skip]'];
+
+/**
+ * Whether a head commit's message asks GitHub to start no `push` or `pull_request` workflow: one of the skip markers
+ * anywhere, or a `skip-checks: true` (or `skip-checks:true`) trailer ending the message.
+ */
+export function skipsWorkflows(message: string): boolean {
+  return (
+    SKIP_MARKERS.some((marker) => message.includes(marker)) || /\n\s*\nskip-checks: ?true\s*$/.test(message)
+  );
+}
+
 /** Whether the fake starts workflows on this event at all. */
 export function isTriggerEvent(event: string): event is TriggerEvent {
   return (TRIGGER_EVENTS as readonly string[]).includes(event);
@@ -48,8 +66,9 @@ export function causedByWorkflowToken(event: TriggerEvent, fields: TriggerFields
   return event !== 'workflow_run' && fields.sender.login.toLowerCase() === WORKFLOW_TOKEN_LOGIN;
 }
 
-/** The branch a `branches:` filter is matched against: a pull request's base, a completed run's head branch. */
+/** The branch a `branches:` filter is matched against: a pushed branch, a pull request's base, a completed run's head branch. */
 function filteredBranch(event: TriggerEvent, fields: TriggerFields): string | undefined {
+  if (event === 'push') return /^refs\/heads\/(.+)$/.exec(fields.ref ?? '')?.[1];
   if (event === 'pull_request') return fields.pull_request?.base.ref;
   if (event === 'workflow_run') return fields.workflow_run?.head_branch ?? undefined;
   return undefined;

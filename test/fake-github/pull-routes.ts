@@ -165,6 +165,13 @@ export async function mergePull(
   if (!(await updateRef(repo.bareDir, `refs/heads/${issue.pull.base.ref}`, sha, base))) {
     throw new ApiFailure(409, 'Base branch was modified. Review and try the merge again.');
   }
+  await core.refUpdated({
+    repo,
+    ref: `refs/heads/${issue.pull.base.ref}`,
+    before: base,
+    after: sha,
+    pusher: merger,
+  });
   const now = core.now();
   Object.assign(issue, { state: 'closed', closedAt: now, updatedAt: now, stateReason: null });
   Object.assign(issue.pull, { merged: true, mergedAt: now, mergeCommitSha: sha, mergedBy: merger });

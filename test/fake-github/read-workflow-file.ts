@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ApiFailure } from './api-response.ts';
+import { WorkflowPermissionsSchema } from './token-permissions.ts';
 
 const StepSchema = z
   .object({
@@ -14,9 +15,23 @@ const StepSchema = z
   })
   .loose();
 
+/** `concurrency: group` or `{ group, cancel-in-progress }`, at workflow or job level. */
+const ConcurrencySchema = z
+  .union([
+    z.string(),
+    z.object({ group: z.string(), 'cancel-in-progress': z.union([z.boolean(), z.string()]).optional() }),
+  ])
+  .transform((value) =>
+    typeof value === 'string'
+      ? { group: value, cancelInProgress: false as boolean | string }
+      : { group: value.group, cancelInProgress: value['cancel-in-progress'] ?? (false as boolean | string) },
+  );
+
 const JobSchema = z
   .object({
     name: z.string().optional(),
+    permissions: WorkflowPermissionsSchema.optional(),
+    concurrency: ConcurrencySchema.optional(),
     if: z.union([z.string(), z.boolean()]).optional(),
     needs: z.union([z.string(), z.array(z.string())]).optional(),
     strategy: z
@@ -56,7 +71,7 @@ const EventFilterSchema = z
   .strict();
 
 /** The events whose `on:` entries the fake reads and fires (besides `workflow_dispatch`). */
-export const TRIGGER_EVENTS = ['issues', 'issue_comment', 'pull_request', 'workflow_run'] as const;
+export const TRIGGER_EVENTS = ['push', 'issues', 'issue_comment', 'pull_request', 'workflow_run'] as const;
 /** An event the fake starts workflows on. */
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
 
@@ -65,12 +80,8 @@ const WorkflowSchema = z
     name: z.string().optional(),
     'run-name': z.string().optional(),
     on: z.union([z.string(), z.array(z.string()), z.record(z.string(), z.unknown())]),
-    concurrency: z
-      .union([
-        z.string(),
-        z.object({ group: z.string(), 'cancel-in-progress': z.union([z.boolean(), z.string()]).optional() }),
-      ])
-      .optional(),
+    concurrency: ConcurrencySchema.optional(),
+    permissions: WorkflowPermissionsSchema.optional(),
     env: z.record(z.string(), z.unknown()).optional(),
     jobs: z.record(z.string(), JobSchema),
   })
@@ -95,6 +106,8 @@ export interface Workflow {
   /** The `on:` entries of {@link TRIGGER_EVENTS} with their filters (empty filters when the entry has none). */
   triggers: Partial<Record<TriggerEvent, EventFilter>>;
   concurrency: { group: string; cancelInProgress: boolean | string } | undefined;
+  /** The workflow's `permissions:` for its jobs' `GITHUB_TOKEN` (a job's own `permissions:` replaces it). */
+  permissions: z.infer<typeof WorkflowPermissionsSchema> | undefined;
   env: Record<string, unknown>;
   jobs: [string, WorkflowJob][];
 }
@@ -131,22 +144,14 @@ export function readWorkflowFile(text: string, path: string): Workflow {
     }
     triggers[event] = filter.data;
   }
-  const concurrency =
-    workflow.concurrency === undefined
-      ? undefined
-      : typeof workflow.concurrency === 'string'
-        ? { group: workflow.concurrency, cancelInProgress: false }
-        : {
-            group: workflow.concurrency.group,
-            cancelInProgress: workflow.concurrency['cancel-in-progress'] ?? false,
-          };
   return {
     path,
     name: workflow.name ?? path,
     runName: workflow['run-name'],
     dispatchInputs,
     triggers,
-    concurrency,
+    concurrency: workflow.concurrency,
+    permissions: workflow.permissions,
     env: workflow.env ?? {},
     jobs: Object.entries(workflow.jobs),
   };

@@ -5,6 +5,7 @@ import type { FakeJob, FakeRepository, FakeWorkflowRun, RunConclusion } from './
 import type { GitCommit } from './git-store.ts';
 import type { Workflow, WorkflowJob } from './read-workflow-file.ts';
 import { runJobSteps } from './run-job-steps.ts';
+import { jobTokenPermissions } from './token-permissions.ts';
 
 /** What the runner keeps about a run while it is not completed. */
 export interface RunPlan {
@@ -24,6 +25,8 @@ export interface JobOptions {
   actionDefaults: Record<string, string>;
   actionInputs: Record<string, string>;
   extraEnv: Record<string, string>;
+  /** `GITHUB_TOKEN` permissions of jobs whose workflow and job have no `permissions:`. */
+  defaultPermissions: 'read' | 'write';
   /** Scratch root for job directories. */
   root: string;
 }
@@ -89,6 +92,11 @@ export async function runWorkflowJob(input: {
     kind: 'job',
     runId: run.id,
     user: core.state.user('github-actions[bot]'),
+    permissions: jobTokenPermissions(
+      input.definition.permissions,
+      plan.workflow.permissions,
+      options.defaultPermissions,
+    ),
   });
   const context: ExpressionContext = {
     ...plan.context,

@@ -13,6 +13,7 @@ import type {
   WorkflowEventName,
 } from './fake-state.ts';
 import { readCommit } from './git-store.ts';
+import { JobConcurrency } from './job-concurrency.ts';
 import { readDispatchedWorkflow } from './read-dispatched-workflow.ts';
 import type { Workflow, WorkflowJob } from './read-workflow-file.ts';
 import { stepName } from './run-job-steps.ts';
@@ -54,6 +55,7 @@ export class WorkflowRunner implements WorkflowDispatcher {
   private readonly limitJobs: LimitFunction;
   private readonly plans = new Map<number, RunPlan>();
   private readonly groups = new Map<string, { running?: number; pending?: number }>();
+  private readonly jobGroups = new JobConcurrency();
   private nextWorkflowId = 100;
   private readonly runNumbers = new Map<string, number>();
 
@@ -351,22 +353,42 @@ export class WorkflowRunner implements WorkflowDispatcher {
     const limit = pLimit(maxParallel);
     await Promise.all(
       group.jobs.map((job) =>
-        limit(() =>
-          this.limitJobs(async () => {
-            const conclusion = await runWorkflowJob({
-              core: this.core(),
-              run,
-              plan,
-              jobId: group.jobId,
-              definition: group.definition,
-              job,
-              signal,
-              options: this.options,
-              emitJob: (action) => this.emitJob(run, job, action),
+        limit(async () => {
+          // A job-level `concurrency:` group: wait for the group (no runner is taken meanwhile).
+          const jobAbort = new AbortController();
+          const concurrency = group.definition.concurrency;
+          let release: (() => void) | undefined = () => undefined;
+          if (concurrency !== undefined) {
+            const context = { ...plan.context, ...(job.matrix === undefined ? {} : { matrix: job.matrix }) };
+            const key = `${run.repoFullName}\n${evaluateText(concurrency.group, context)}`;
+            job.status = 'pending';
+            release = await this.jobGroups.acquire(
+              key,
+              evaluateCondition(concurrency.cancelInProgress, context),
+              () => jobAbort.abort(),
+            );
+            // Replaced by a newer job of the group while waiting: cancelled without running.
+            if (release === undefined) jobAbort.abort();
+          }
+          try {
+            await this.limitJobs(async () => {
+              const conclusion = await runWorkflowJob({
+                core: this.core(),
+                run,
+                plan,
+                jobId: group.jobId,
+                definition: group.definition,
+                job,
+                signal: AbortSignal.any([signal, jobAbort.signal]),
+                options: this.options,
+                emitJob: (action) => this.emitJob(run, job, action),
+              });
+              if (conclusion === 'failure' && failFast) groupAbort.abort();
             });
-            if (conclusion === 'failure' && failFast) groupAbort.abort();
-          }),
-        ),
+          } finally {
+            release?.();
+          }
+        }),
       ),
     );
   }

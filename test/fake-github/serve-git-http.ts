@@ -1,15 +1,31 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PushedRef } from './check-pushed-commits.ts';
 import type { FakeRepository } from './fake-state.ts';
-import type { Identity, TokenRegistry } from './token-registry.ts';
+import { grants } from './token-permissions.ts';
+import type { Identity, TokenIdentity, TokenRegistry } from './token-registry.ts';
 
-/** Who may push: installation and job tokens, and users with write access or more. */
+/** The server-side hook run by the bare repositories' `pre-receive` and `post-receive`. */
+const PUSH_HOOK = join(import.meta.dirname, 'git-push-hook.ts');
+
+/** Who may push: installation and job tokens with `contents: write`, and users with write access or more. */
 function mayPush(repo: FakeRepository, identity: Identity): boolean {
-  if (identity.kind === 'installation' || identity.kind === 'job') return true;
+  if (identity.kind === 'installation' || identity.kind === 'job')
+    return grants(identity.permissions, 'contents', 'write');
   if (identity.kind !== 'user') return false;
   if (identity.user.login.toLowerCase() === repo.owner.login.toLowerCase()) return true;
   const role = repo.collaborators.get(identity.user.login.toLowerCase()) ?? 'none';
   return role === 'admin' || role === 'maintain' || role === 'write';
+}
+
+/** Whether the pusher may change `.github/workflows/`: a GitHub App with `workflows: write`; never a job's token. */
+export function mayChangeWorkflows(identity: TokenIdentity): boolean {
+  if (identity.kind === 'user') return true;
+  return identity.kind === 'installation' && grants(identity.permissions, 'workflows', 'write');
 }
 
 function refuse(
@@ -34,6 +50,10 @@ export function serveGitHttp(input: {
   root: string;
   tokens: TokenRegistry;
   findRepository(fullName: string): FakeRepository | undefined;
+  /** The largest file a push may add, in bytes. */
+  maxFileBytes: number;
+  /** Announces the refs a push updated (after the pusher got its answer). */
+  pushed(repo: FakeRepository, pusher: TokenIdentity, refs: PushedRef[]): Promise<void>;
 }): Promise<void> {
   const { request, response, url } = input;
   const match = /^\/git\/([^/]+)\/([^/]+?)\.git(\/.*)$/.exec(url.pathname);
@@ -53,6 +73,17 @@ export function serveGitHttp(input: {
     refuse(response, 403, `Permission to ${repo.fullName}.git denied to ${identity.user.login}.`);
     return Promise.resolve();
   }
+  // An App's or a job's token without `contents: read` cannot see a private repository's code.
+  if (
+    repo.private &&
+    (identity.kind === 'installation' || identity.kind === 'job') &&
+    !grants(identity.permissions, 'contents', 'read')
+  ) {
+    refuse(response, 404, 'Repository not found.');
+    return Promise.resolve();
+  }
+  const receive = rest === '/git-receive-pack';
+  const pushLog = receive ? join(tmpdir(), `fake-github-push-${randomBytes(8).toString('hex')}.jsonl`) : '';
   const header = (name: string) => {
     const value = request.headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
@@ -72,8 +103,23 @@ export function serveGitHttp(input: {
       ? {}
       : { HTTP_CONTENT_ENCODING: header('content-encoding') }),
     ...(header('git-protocol') === undefined ? {} : { GIT_PROTOCOL: header('git-protocol') }),
+    FAKE_GITHUB_HOOK: PUSH_HOOK,
+    FAKE_GITHUB_NODE: process.execPath,
+    FAKE_GITHUB_MAY_CHANGE_WORKFLOWS: mayChangeWorkflows(identity) ? '1' : '0',
+    FAKE_GITHUB_MAX_FILE_BYTES: String(input.maxFileBytes),
+    FAKE_GITHUB_PUSH_LOG: pushLog,
   };
-  return new Promise((resolve) => {
+  const announce = async () => {
+    if (!receive) return;
+    const text = await readFile(pushLog, 'utf8').catch(() => '');
+    await rm(pushLog, { force: true });
+    const refs = text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as PushedRef);
+    if (refs.length > 0) await input.pushed(repo, identity, refs);
+  };
+  return new Promise((resolve, reject) => {
     const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let head = Buffer.alloc(0);
     let headersSent = false;
@@ -110,7 +156,7 @@ export function serveGitHttp(input: {
     child.on('close', (code) => {
       if (!headersSent) refuse(response, 500, `git http-backend exited ${code}: ${stderr.trim()}`);
       else response.end();
-      resolve();
+      announce().then(resolve, reject);
     });
     child.stdin.on('error', () => {
       // http-backend may answer (e.g. with an error) before reading the whole request body.

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { FakeUser } from './fake-state.ts';
+import type { TokenPermissions } from './token-permissions.ts';
 
 /**
  * Who a request acts as. `app`: the App itself (a JWT); `installation`: an installation token (acts as
  * `<slug>[bot]`); `job`: a workflow job's `GITHUB_TOKEN` (acts as `github-actions[bot]`); `user`: a personal token.
+ * Installation and job tokens carry the repository permissions they were issued with; `workflows` says whether the
+ * token may push changes under `.github/workflows/` (never for a job's token).
  */
 export type Identity =
   | { kind: 'anonymous' }
   | { kind: 'app' }
-  | { kind: 'installation'; installationId: number; user: FakeUser }
-  | { kind: 'job'; runId: number; user: FakeUser }
+  | { kind: 'installation'; installationId: number; user: FakeUser; permissions: TokenPermissions }
+  | { kind: 'job'; runId: number; user: FakeUser; permissions: TokenPermissions }
   | { kind: 'user'; user: FakeUser };
 
 /** An identity a token can carry. */

@@ -1,10 +1,11 @@
 import { parse } from 'yaml';
 import { runGit } from '../../core/git/run-git.ts';
 import type { FakeRepository, FakeState } from './fake-state.ts';
-import { resolveCommit } from './git-store.ts';
+import { readCommit, resolveCommit } from './git-store.ts';
 import {
   causedByWorkflowToken,
   isTriggerEvent,
+  skipsWorkflows,
   type TriggerFields,
   TriggerFieldsSchema,
   workflowMatchesEvent,
@@ -28,9 +29,9 @@ function namesEvent(on: unknown, event: string): boolean {
 
 /**
  * Starts the workflows an event triggers, as GitHub does on every event: each `.github/workflows/*.yml` of the
- * repository (at the default branch; at the pull request's head for `pull_request`) whose `on:` names the event
- * and accepts it ({@link workflowMatchesEvent}) gets a run, unless the event was caused with a workflow's
- * `GITHUB_TOKEN`. Events are handled one at a time in the order they happened, so runs are created in that order.
+ * repository (at the default branch; at the pull request's head for `pull_request`, at the pushed commit for `push`)
+ * whose `on:` names the event and accepts it ({@link workflowMatchesEvent}) gets a run, unless the event was caused
+ * with a workflow's `GITHUB_TOKEN`, or the head commit of a `push` or `pull_request` says `[skip ci]` (or a variant). Events are handled one at a time in the order they happened, so runs are created in that order.
  */
 export class WorkflowTriggers {
   private readonly state: FakeState;
@@ -74,18 +75,25 @@ export class WorkflowTriggers {
     const chainDepth = this.chainDepth(event, fields);
     if (chainDepth > MAX_CHAIN_DEPTH) return;
     const pull = event === 'pull_request' ? fields.pull_request : undefined;
-    const branch = pull?.head.ref ?? repo.defaultBranch;
-    const sha = pull?.head.sha ?? (await resolveCommit(repo.bareDir, repo.defaultBranch));
+    const pushed = event === 'push' ? fields.ref : undefined;
+    // A deleted branch or tag starts no `push` workflow.
+    if (pushed !== undefined && (fields.deleted === true || fields.after === undefined)) return;
+    const branch = pull?.head.ref ?? pushed?.replace(/^refs\/(heads|tags)\//, '') ?? repo.defaultBranch;
+    const sha =
+      pull?.head.sha ??
+      (pushed !== undefined ? fields.after : await resolveCommit(repo.bareDir, repo.defaultBranch));
     if (sha === undefined) return;
+    const head = pull || pushed !== undefined ? await readCommit(repo.bareDir, sha) : undefined;
+    if (head !== undefined && skipsWorkflows(head.message)) return;
     const common = {
       repo,
       event,
       payload,
-      ref: pull ? `refs/pull/${pull.number}/merge` : `refs/heads/${branch}`,
+      ref: pull ? `refs/pull/${pull.number}/merge` : (pushed ?? `refs/heads/${branch}`),
       branch,
       sha,
       actor: this.state.user(fields.sender.login),
-      title: pull?.title ?? fields.issue?.title ?? '',
+      title: pull?.title ?? fields.issue?.title ?? head?.message.split('\n')[0] ?? '',
       chainDepth,
     };
     for (const file of await this.workflowFiles(repo, sha)) {
@@ -169,6 +177,7 @@ function invalidWorkflow(path: string): Workflow {
     dispatchInputs: undefined,
     triggers: {},
     concurrency: undefined,
+    permissions: undefined,
     env: {},
     jobs: [],
   };

@@ -103,6 +103,7 @@ describe('workflows started by events in the fake GitHub', () => {
               `      - env:\n          GITHUB_TOKEN: \${{ github.token }}\n` +
               `        run: |\n          node act.mjs POST issues/1/comments '{"body":"from the workflow"}'\n` +
               `          node act.mjs POST pulls '{"title":"From the workflow","head":"work","base":"main"}'\n`,
+            'permissions:\n  contents: read\n  issues: write\n  pull-requests: write\n',
           ),
           'comments.yml': workflow('comments', '  issue_comment:\n    types: [created]', echo('comment')),
           'ci.yml': workflow('ci', '  pull_request:', echo('testing')),
@@ -164,6 +165,7 @@ describe('workflows started by events in the fake GitHub', () => {
             '  issues:\n    types: [labeled]',
             '      - uses: actions/checkout@v5\n' +
               `      - env:\n          GITHUB_TOKEN: \${{ github.token }}\n        run: node act.mjs POST actions/workflows/build.yml/dispatches '{"ref":"main"}'\n`,
+            'permissions:\n  contents: read\n  actions: write\n',
           ),
           'after-build.yml': workflow(
             'after build',
