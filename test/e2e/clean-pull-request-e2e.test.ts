@@ -4,9 +4,6 @@ import { createSignalFile } from '../helpers/signal-file.ts';
 import { type RunningApp, startApp } from './start-app.ts';
 
 const REPO = 'octo/widgets';
-/** The repository's own CI: every push to any branch, and every pull request. */
-const CI_PATH = '.github/workflows/ci.yml';
-const CI = 'name: ci\non: [push, pull_request]\njobs:\n  test:\n    steps:\n      - run: echo testing\n';
 
 let fake: FakeGitHub;
 let app: RunningApp;
@@ -15,7 +12,9 @@ beforeEach(async () => {
   app = await startApp(fake);
   await fake.addRepository({
     fullName: REPO,
-    files: { 'README.md': '# widgets\n', [CI_PATH]: CI },
+    files: { 'README.md': '# widgets\n' },
+    // The user's CI: every push to any branch, and every pull request.
+    ci: true,
     collaborators: { octocat: 'write' },
   });
 });
@@ -28,10 +27,7 @@ const plan = (tasks: string) => `Please do this.\n\n\`\`\`cluster\ntasks:\n${tas
 
 /** The repository's CI runs: which event started each, on which commit. */
 const ciRuns = () =>
-  fake.state
-    .runs(REPO)
-    .filter((run) => run.path === CI_PATH)
-    .map((run) => ({ event: run.event, sha: run.headSha, branch: run.headBranch }));
+  fake.ciRuns(REPO).map((run) => ({ event: run.event, sha: run.headSha, branch: run.headBranch }));
 
 /** Ref updates and creations the App made with its installation token. */
 function appRefWrites(): number {
@@ -146,5 +142,8 @@ describe('bookkeeping starts no CI and leaves a clean pull request', () => {
     expect(newRuns.every((run) => run.sha === after.sha)).toBe(true);
     expect(new Set(newRuns.map((run) => run.event)).size).toBe(newRuns.length);
     expect(newRuns.map((run) => run.event)).toContain('pull_request');
+    console.log(
+      `CI runs: ${runsAtOpen.length} at the pull request's opening, +0 after a retry that changed no code, +${newRuns.length} after one that landed code`,
+    );
   });
 });
