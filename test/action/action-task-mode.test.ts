@@ -53,7 +53,9 @@ describe('the bundled action in task mode', () => {
       expect(show('cluster/42/integration', 'greet.txt')).toBe('hello');
       expect(remote.git('log', '-1', '--format=%B', 'cluster/42/ledger')).toMatch(/^Cluster-Task: greet$/m);
       // Without the App, the job keeps the integration branch current: the start and the task's merge, no entry.
-      expect(remote.git('log', '-1', '--format=%s', 'cluster/42/integration')).toBe('Merge task greet: Task greet');
+      expect(remote.git('log', '-1', '--format=%s', 'cluster/42/integration')).toBe(
+        'Merge task greet: Task greet',
+      );
       expect(run.summary).toContain('| `greet` Task greet | integrated |');
     });
   });
