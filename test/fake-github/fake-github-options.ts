@@ -77,7 +77,10 @@ export interface FakeGitHubOptions {
   runners?: number;
   /** `workflow_run` actions sent. Default all: requested, in_progress, completed (as GitHub does). */
   runEvents?: RunEventAction[];
-  /** Send webhooks for changes made through the API (comments created, pull requests opened or closed), as GitHub does. Default false. */
+  /**
+   * Send webhooks for changes made through the API (comments created, pull requests opened or closed), as GitHub does.
+   * Default false. Ref updates (`push`, `pull_request.synchronize`) are always sent to the events the App subscribes to.
+   */
   apiEvents?: boolean;
   /** How long a webhook receiver may take to answer before the delivery counts as failed. Default 10 s, as on GitHub. */
   deliveryTimeoutMs?: number;

@@ -60,8 +60,9 @@ export {
  * A stateful GitHub on loopback for end-to-end runs of the App and the bundled action: REST endpoints over real bare
  * repositories, git over smart HTTP, signed webhooks, and a workflow runner that executes dispatched workflows with
  * the bundled action, and starts the workflows whose `on:` names an event (issues, issue_comment, pull_request,
- * workflow_run) when it happens, except events caused with a workflow's GITHUB_TOKEN. Start it with
- * {@link startFakeGitHub}; `close()` it in afterEach.
+ * workflow_run, push) when it happens, except events caused with a workflow's GITHUB_TOKEN. It enforces GitHub's
+ * rules: token permissions, check-run ownership, workflow-file and file-size push limits, `[skip ci]`, concurrency
+ * groups (docs/architecture.md lists them). Start it with {@link startFakeGitHub}; `close()` it in afterEach.
  */
 export class FakeGitHub {
   /** The API root (for `baseUrl`, `GITHUB_API_URL`) and git server (`/git/{owner}/{repo}.git`). */

@@ -1,12 +1,9 @@
-import { appendFileSync } from 'node:fs';
 import { type PushedRef, pushRefusals } from './check-pushed-commits.ts';
 
 /**
- * The fake GitHub's server-side git hooks, run by `git receive-pack` (under `git http-backend`) as
- * `node git-push-hook.ts pre-receive|post-receive` with the ref updates on stdin (`<old> <new> <ref>` lines).
- * `pre-receive` refuses what GitHub refuses (see check-pushed-commits.ts), printing its messages, which git shows the
- * pusher as `remote:` lines. `post-receive` appends the accepted updates as JSON lines to `FAKE_GITHUB_PUSH_LOG`, from
- * which the fake announces them (push webhooks, workflows).
+ * The fake GitHub's pre-receive hook, run by `git receive-pack` (under `git http-backend`) as
+ * `node git-push-hook.ts pre-receive` with the ref updates on stdin (`<old> <new> <ref>` lines): refuses what GitHub
+ * refuses (see check-pushed-commits.ts), printing its messages, which git shows the pusher as `remote:` lines.
  */
 async function main(hook: string | undefined): Promise<number> {
   const chunks: Buffer[] = [];
@@ -27,13 +24,7 @@ async function main(hook: string | undefined): Promise<number> {
     for (const refusal of refusals) process.stderr.write(`error: ${refusal}\n`);
     return refusals.length === 0 ? 0 : 1;
   }
-  if (hook === 'post-receive') {
-    const log = process.env.FAKE_GITHUB_PUSH_LOG;
-    if (log !== undefined && log !== '')
-      appendFileSync(log, refs.map((ref) => `${JSON.stringify(ref)}\n`).join(''));
-    return 0;
-  }
-  process.stderr.write(`git-push-hook.ts: unknown hook ${hook}; expected pre-receive or post-receive\n`);
+  process.stderr.write(`git-push-hook.ts: unknown hook ${hook}; expected pre-receive\n`);
   return 1;
 }
 

@@ -41,7 +41,8 @@ function refuse(
 /**
  * Serves `/git/{owner}/{repo}.git/...` with git's smart HTTP protocol by running `git http-backend` as a CGI
  * script. Every request needs a token (basic auth, `x-access-token:<token>`) the fake issued; pushes need one that
- * may write. `REMOTE_USER` is set only for authenticated requests, which is what lets http-backend accept pushes.
+ * may write (App and job tokens: `contents: write`). The repository's pre-receive hook refuses workflow-file changes
+ * and large files (check-pushed-commits.ts); the updates its post-receive hook logs are announced through `pushed`. `REMOTE_USER` is set only for authenticated requests, which is what lets http-backend accept pushes.
  */
 export function serveGitHttp(input: {
   request: IncomingMessage;
@@ -83,7 +84,7 @@ export function serveGitHttp(input: {
     return Promise.resolve();
   }
   const receive = rest === '/git-receive-pack';
-  const pushLog = receive ? join(tmpdir(), `fake-github-push-${randomBytes(8).toString('hex')}.jsonl`) : '';
+  const pushLog = receive ? join(tmpdir(), `fake-github-push-${randomBytes(8).toString('hex')}.txt`) : '';
   const header = (name: string) => {
     const value = request.headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
@@ -115,8 +116,11 @@ export function serveGitHttp(input: {
     await rm(pushLog, { force: true });
     const refs = text
       .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as PushedRef);
+      .filter((line) => line.trim() !== '')
+      .map((line): PushedRef => {
+        const [before = '', after = '', ref = ''] = line.trim().split(' ');
+        return { before, after, ref };
+      });
     if (refs.length > 0) await input.pushed(repo, identity, refs);
   };
   return new Promise((resolve, reject) => {
