@@ -83,7 +83,7 @@ export async function runTaskMode(input: TaskModeInput): Promise<TaskModeOutcome
   if (dispatch !== undefined) {
     const verdict = await awaitDispatchOwner({
       store,
-      integrationBranch: branches.integration,
+      ledgerBranch: branches.ledger,
       runId: input.runId,
       taskId: task.id,
       token: dispatch,
@@ -122,6 +122,8 @@ export async function runTaskMode(input: TaskModeInput): Promise<TaskModeOutcome
     workDir: `${input.tempDir}/claude-cluster-${input.runId}-${task.id}`,
     trustedConfigRef: input.trustedConfigRef,
     verifyEnv: input.verifyEnv,
+    // The App publishes the integration branch itself; a job run without it keeps the branch current.
+    advanceIntegration: dispatch === undefined,
     signal: input.signal,
     ...(input.secrets === undefined ? {} : { secrets: input.secrets }),
   });

@@ -7,6 +7,8 @@ import { commitIdentityEnv } from '../core/git/commit-identity.ts';
 import { localBranchStore } from '../core/integrate/branch-store.ts';
 import { integrateTaskCommit } from '../core/integrate/integrate-task-commit.ts';
 import { formatLedgerMessage } from '../core/integrate/ledger-format.ts';
+import { projectedMergeMessage } from '../core/integrate/project-merge.ts';
+import { startIntegrationBranch } from '../core/integrate/start-integration-branch.ts';
 
 /** Integration speed against a plain `git merge` loop over the same branches. */
 export interface IntegrationBenchResult {
@@ -82,12 +84,19 @@ export async function runIntegrationBench(
     const loopSeconds = (performance.now() - loopStart) / 1000;
     git('checkout', '--quiet', 'main');
 
-    git('branch', 'engine', base);
     const target = {
       store: localBranchStore(dir),
-      integrationBranch: 'engine',
+      ledgerBranch: 'engine',
+      runId: 'bench',
       env: await commitIdentityEnv(dir),
     };
+    await startIntegrationBranch(target, base, 'Start run bench', {
+      event: 'start',
+      run: 'bench',
+      base: 'main',
+      baseCommit: base,
+      title: 'bench',
+    });
     const engineStart = performance.now();
     for (let b = 0; b < branches; b++) {
       const message = formatLedgerMessage(`Integrate task t${b}`, {
@@ -105,7 +114,7 @@ export async function runIntegrationBench(
         target,
         tips[b]!,
         { integration: 'engine', task: `t${b}` },
-        message,
+        { ledger: message, merge: projectedMergeMessage(`t${b}`, `t${b}`) },
       );
       if (!result.merged) throw new Error(`benchmark branch t${b} conflicted; the benchmark is broken`);
     }

@@ -53,6 +53,6 @@ const exitCode = await main(args, {
 });
 process.stderr.write(
   `\nInspect the result: git -C ${repo} log --graph --oneline cluster/demo/integration\n` +
-    `Every ledger entry: git -C ${repo} log --first-parent --format=%B cluster/demo/integration\n`,
+    `Every ledger entry: git -C ${repo} log --first-parent --format=%B cluster/demo/ledger\n`,
 );
 process.exitCode = exitCode;

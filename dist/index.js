@@ -14896,7 +14896,7 @@ var ConfigSchema = external_exports.object({
   branch_prefix: external_exports.string().regex(BRANCH_PREFIX_PATTERN, {
     error: "must be a branch name prefix: `/`-separated parts of letters, digits, `.`, `_` and `-`, none starting with `.` or `-`, and no `..`"
   }).default("cluster").describe(
-    "Prefix of every branch a run creates: `<prefix>/<run-id>/integration`, `<prefix>/<run-id>/tasks/<task>`."
+    "Prefix of every branch a run creates: `<prefix>/<run-id>/integration`, `<prefix>/<run-id>/ledger`, `<prefix>/<run-id>/tasks/<task>`."
   ),
   draft: external_exports.boolean().default(true).describe("Open the pull request as a draft."),
   approval: external_exports.enum(["none", "plan"]).default("none").describe("`plan`: the App shows the plan and waits for `/cluster approve` before any task starts."),
@@ -15080,6 +15080,7 @@ function runBranches(prefix, runId) {
   const parts = root.split("/");
   return {
     integration: `${root}/integration`,
+    ledger: `${root}/ledger`,
     task: (taskId) => `${root}/tasks/${taskId}`,
     retry: (taskId) => `${root}/retries/${taskId}`,
     directories: parts.map((_, index) => parts.slice(0, index + 1).join("/"))
@@ -17344,6 +17345,7 @@ function fenceFor(text) {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   return "`".repeat(longest + 1);
 }
+var SKIP_CI = "[skip ci]";
 function formatLedgerMessage(subject, entry, body = "") {
   const lines = [];
   const { excerpt, ...fields } = entry;
@@ -17353,7 +17355,7 @@ function formatLedgerMessage(subject, entry, body = "") {
     const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
     lines.push(`${key}: ${oneLine3(text)}`);
   }
-  const parts = [oneLine3(subject)];
+  const parts = [`${oneLine3(subject)} ${SKIP_CI}`];
   if (body.trim()) parts.push(body.trim());
   if (excerpt) {
     const fence = fenceFor(excerpt);
@@ -17385,19 +17387,33 @@ function parseLedgerMessage(message) {
 async function readLedger(repoDir, tip, runId) {
   if (tip === void 0) return [];
   const { stdout } = await runGit(
-    ["log", "--first-parent", "--format=%H%x1f%B%x1e", `--grep=^Cluster-Run: ${escapeGrep(runId)}$`, tip],
+    [
+      "log",
+      "--first-parent",
+      "--format=%H%x1f%P%x1f%B%x1e",
+      `--grep=^Cluster-Run: ${escapeGrep(runId)}$`,
+      tip
+    ],
     { cwd: repoDir }
   );
   const records = [];
   for (const chunk of stdout.split("")) {
-    const [hash, message] = chunk.replace(/^\n/, "").split("");
+    const [hash, parents = "", message] = chunk.replace(/^\n/, "").split("");
     if (!hash || message === void 0) continue;
     const entry = parseLedgerMessage(message);
     if (entry === void 0 || entry.run !== runId) continue;
-    records.push({ ...entry, ledgerCommit: hash });
+    records.push(ledgerRecord(entry, hash, parents.split(" ").filter(Boolean)));
     if (entry.event === "start") break;
   }
   return records.reverse();
+}
+function ledgerRecord(entry, commit, parents) {
+  const projection = parents[1];
+  return projection === void 0 ? { ...entry, ledgerCommit: commit } : { ...entry, ledgerCommit: commit, projection };
+}
+function projectedHead(ledger) {
+  const merge2 = ledger.findLast((record) => record.projection !== void 0);
+  return merge2?.projection ?? ledger.find((record) => record.event === "start")?.ledgerCommit;
 }
 function escapeGrep(text) {
   return text.replace(/[.[\]\\*^$+?(){}|]/g, "\\$&");
@@ -17462,7 +17478,7 @@ async function awaitDispatchOwner(options) {
   const firstPause = options.pollMs ?? 500;
   let pause = firstPause;
   for (; ; ) {
-    const head = await options.store.head(options.integrationBranch);
+    const head = await options.store.head(options.ledgerBranch);
     const ledger = await readLedger(options.store.repoDir, head, options.runId);
     if (ledger.some((record) => record.event === "cancel"))
       return { kind: "not-owner", reason: `run \`${options.runId}\` was cancelled` };
@@ -17488,7 +17504,7 @@ async function awaitDispatchOwner(options) {
 function notRecorded(options) {
   return {
     kind: "not-owner",
-    reason: `the dispatch of task \`${options.taskId}\` was not recorded on \`${options.integrationBranch}\` within ${Math.round(options.timeoutMs / 1e3)} s; it is void now, and the orchestrator dispatches the task again when it sees this job end`
+    reason: `the dispatch of task \`${options.taskId}\` was not recorded on \`${options.ledgerBranch}\` within ${Math.round(options.timeoutMs / 1e3)} s; it is void now, and the orchestrator dispatches the task again when it sees this job end`
   };
 }
 async function expire(options, head) {
@@ -17504,7 +17520,7 @@ async function expire(options, head) {
     input: message
   });
   return options.store.compareAndSwap(
-    options.integrationBranch,
+    options.ledgerBranch,
     stdout.trim(),
     head,
     `cluster: expire dispatch ${options.token}`
@@ -17949,6 +17965,82 @@ var WorktreeSet = class {
   }
 };
 
+// core/integrate/project-merge.ts
+async function readLedgerHeads(target) {
+  const ledgerHead = await target.store.head(target.ledgerBranch);
+  const cwd = target.store.repoDir;
+  if (ledgerHead !== void 0) {
+    const runPattern = `^Cluster-Run: ${escapeGrep(target.runId)}$`;
+    const start = await runGit(
+      [
+        "log",
+        "--first-parent",
+        "-1",
+        "--format=%H",
+        "--all-match",
+        "--grep=^Cluster-Event: start$",
+        `--grep=${runPattern}`,
+        ledgerHead
+      ],
+      { cwd }
+    );
+    const startCommit = start.stdout.trim();
+    if (startCommit) {
+      const merge2 = await runGit(
+        ["rev-list", "--first-parent", "--merges", "--parents", "-1", ledgerHead, `^${startCommit}`],
+        { cwd }
+      );
+      const projected = merge2.stdout.trim().split(" ")[2] ?? startCommit;
+      return { ledgerHead, projected };
+    }
+  }
+  throw new Error(
+    `ledger branch \`${target.ledgerBranch}\` has no start entry of run \`${target.runId}\` on ${target.store.label}; the run was not started`
+  );
+}
+var SKIP_MARKERS = /\[(?:skip ci|ci skip|no ci|skip actions|actions skip)\]|skip-checks\s*:\s*true/gi;
+function projectedMergeMessage(taskId, title) {
+  const text = `Merge task ${taskId}: ${title}`.replace(/\s+/g, " ").replace(SKIP_MARKERS, "").trim();
+  return `${text}
+`;
+}
+async function commitProjectedMerge(repoDir, env, input) {
+  const commit = async (parents, message) => (await runGit(["commit-tree", input.tree, ...parents.flatMap((parent) => ["-p", parent]), "-F", "-"], {
+    cwd: repoDir,
+    env,
+    input: message
+  })).stdout.trim();
+  const projection = await commit([input.heads.projected, input.taskCommit], input.mergeMessage);
+  const ledgerCommit = await commit([input.heads.ledgerHead, projection], input.ledgerMessage);
+  return { projection, ledgerCommit };
+}
+
+// core/integrate/advance-integration-branch.ts
+var ATTEMPTS = 5;
+async function advanceIntegrationBranch(target, integrationBranch) {
+  const { store } = target;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const [{ projected }, current] = await Promise.all([
+      readLedgerHeads(target),
+      store.head(integrationBranch)
+    ]);
+    if (current === projected) return current;
+    if (current !== void 0 && !await isAncestor(store.repoDir, current, projected)) return current;
+    if (await store.compareAndSwap(integrationBranch, projected, current, "cluster: publish the run's code"))
+      return projected;
+  }
+  throw new Error(
+    `could not move \`${integrationBranch}\` on ${store.label}: it kept moving under ${ATTEMPTS} attempts`
+  );
+}
+async function isAncestor(repoDir, ancestor, descendant) {
+  const result = await runGit(["merge-base", "--is-ancestor", ancestor, descendant], {
+    cwd: repoDir,
+    okExitCodes: [1]
+  });
+  return result.exitCode === 0;
+}
+
 // core/integrate/append-ledger-entry.ts
 var MAX_PUBLISH_ATTEMPTS = 20;
 async function appendLedgerEntry(target, subject, entry, body = "") {
@@ -17957,11 +18049,9 @@ async function appendLedgerEntry(target, subject, entry, body = "") {
 async function appendLedgerMessage(target, message) {
   const reason = `cluster: ${message.split("\n", 1)[0]}`;
   for (let attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
-    const head = await target.store.head(target.integrationBranch);
+    const head = await target.store.head(target.ledgerBranch);
     if (head === void 0) {
-      throw new Error(
-        `integration branch \`${target.integrationBranch}\` does not exist; the run was not started`
-      );
+      throw new Error(`ledger branch \`${target.ledgerBranch}\` does not exist; the run was not started`);
     }
     const { stdout } = await runGit(["commit-tree", `${head}^{tree}`, "-p", head, "-F", "-"], {
       cwd: target.store.repoDir,
@@ -17969,10 +18059,10 @@ async function appendLedgerMessage(target, message) {
       input: message
     });
     const commit = stdout.trim();
-    if (await target.store.compareAndSwap(target.integrationBranch, commit, head, reason)) return commit;
+    if (await target.store.compareAndSwap(target.ledgerBranch, commit, head, reason)) return commit;
   }
   throw new Error(
-    `could not append to \`${target.integrationBranch}\` on ${target.store.label}: it kept moving under ${MAX_PUBLISH_ATTEMPTS} attempts; is another run using it?`
+    `could not append to \`${target.ledgerBranch}\` on ${target.store.label}: it kept moving under ${MAX_PUBLISH_ATTEMPTS} attempts; is another run using it?`
   );
 }
 
@@ -17994,14 +18084,12 @@ async function startIntegrationBranch(target, baseCommit, subject, entry) {
     input: formatLedgerMessage(subject, entry)
   });
   const commit = stdout.trim();
-  if (await target.store.compareAndSwap(target.integrationBranch, commit, void 0, `cluster: ${subject}`)) {
+  if (await target.store.compareAndSwap(target.ledgerBranch, commit, void 0, `cluster: ${subject}`)) {
     return { head: commit, created: true };
   }
-  const head = await target.store.head(target.integrationBranch);
+  const head = await target.store.head(target.ledgerBranch);
   if (head === void 0) {
-    throw new Error(
-      `integration branch \`${target.integrationBranch}\` could not be created on ${target.store.label}`
-    );
+    throw new Error(`ledger branch \`${target.ledgerBranch}\` could not be created on ${target.store.label}`);
   }
   return { head, created: false };
 }
@@ -18196,30 +18284,26 @@ function parseMergeMessages(fields) {
 }
 
 // core/integrate/integrate-task-commit.ts
-async function integrateTaskCommit(target, taskCommit, labels, message, options = {}) {
-  if (options.unchanged) return { merged: true, commit: await appendLedgerMessage(target, message) };
+async function integrateTaskCommit(target, taskCommit, labels, messages, options = {}) {
+  if (options.unchanged) return { merged: true, commit: await appendLedgerMessage(target, messages.ledger) };
   const { store } = target;
   for (let attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
-    const head = await store.head(target.integrationBranch);
-    if (head === void 0) {
-      throw new Error(
-        `integration branch \`${target.integrationBranch}\` does not exist; the run was not started`
-      );
-    }
-    const merge2 = await tryMergeTaskCommit(store.repoDir, head, taskCommit, labels);
-    if (!merge2.clean) return { merged: false, conflict: merge2 };
-    const { stdout } = await runGit(["commit-tree", merge2.tree, "-p", head, "-p", taskCommit, "-F", "-"], {
-      cwd: store.repoDir,
-      env: target.env,
-      input: message
+    const heads = await readLedgerHeads(target);
+    const merge2 = await tryMergeTaskCommit(store.repoDir, heads.projected, taskCommit, labels);
+    if (!merge2.clean) return { merged: false, conflict: merge2, heads };
+    const { projection, ledgerCommit } = await commitProjectedMerge(store.repoDir, target.env, {
+      tree: merge2.tree,
+      heads,
+      taskCommit,
+      mergeMessage: messages.merge,
+      ledgerMessage: messages.ledger
     });
-    const commit = stdout.trim();
     const reason = `cluster: integrate ${labels.task}`;
-    if (await store.compareAndSwap(target.integrationBranch, commit, head, reason))
-      return { merged: true, commit };
+    if (await store.compareAndSwap(target.ledgerBranch, ledgerCommit, heads.ledgerHead, reason))
+      return { merged: true, commit: ledgerCommit, projection };
   }
   throw new Error(
-    `could not integrate \`${labels.task}\`: \`${target.integrationBranch}\` on ${store.label} kept moving under ${MAX_PUBLISH_ATTEMPTS} attempts`
+    `could not integrate \`${labels.task}\`: \`${target.ledgerBranch}\` on ${store.label} kept moving under ${MAX_PUBLISH_ATTEMPTS} attempts`
   );
 }
 
@@ -18228,7 +18312,7 @@ import { readFile as readFile6 } from "node:fs/promises";
 import { join as join9 } from "node:path";
 async function resolveConflictWithAgent(input) {
   const { target, worktreeDir: dir } = input;
-  await input.worktrees.addDetached(dir, input.head);
+  await input.worktrees.addDetached(dir, input.heads.projected);
   try {
     const env = target.env;
     const merge2 = await runGit(["merge", "--no-ff", "--no-commit", input.taskBranch], {
@@ -18264,7 +18348,7 @@ async function resolveConflictWithAgent(input) {
     if (still.length > 0)
       return { resolved: false, reason: `git still lists unmerged ${still.join(", ")}`, agent };
     const tree = (await runGit(["write-tree"], { cwd: dir })).stdout.trim();
-    const leak = await input.findSecret?.(input.head, tree);
+    const leak = await input.findSecret?.(input.heads.ledgerHead, tree);
     if (leak !== void 0) {
       return {
         resolved: false,
@@ -18272,29 +18356,27 @@ async function resolveConflictWithAgent(input) {
         agent
       };
     }
-    const { stdout } = await runGit(
-      ["commit-tree", tree, "-p", input.head, "-p", input.taskCommit, "-F", "-"],
-      {
-        cwd: dir,
-        env,
-        input: input.message(agent)
-      }
-    );
-    const commit = stdout.trim();
+    const { ledgerCommit } = await commitProjectedMerge(dir, env, {
+      tree,
+      heads: input.heads,
+      taskCommit: input.taskCommit,
+      mergeMessage: input.mergeMessage,
+      ledgerMessage: input.message(agent)
+    });
     const published = await target.store.compareAndSwap(
-      target.integrationBranch,
-      commit,
-      input.head,
+      target.ledgerBranch,
+      ledgerCommit,
+      input.heads.ledgerHead,
       `cluster: resolve ${input.taskBranch}`
     );
     if (!published) {
       return {
         resolved: false,
-        reason: `\`${target.integrationBranch}\` moved while the conflict was being resolved`,
+        reason: `\`${target.ledgerBranch}\` moved while the conflict was being resolved`,
         agent
       };
     }
-    return { resolved: true, commit, agent };
+    return { resolved: true, commit: ledgerCommit, agent };
   } finally {
     await runGit(["merge", "--abort"], { cwd: dir, okExitCodes: [128] }).catch(() => void 0);
     await input.worktrees.remove(dir);
@@ -18350,13 +18432,17 @@ function round(value) {
 // core/run/integrate-attempt.ts
 async function integrateAttempt(context, task, facts, earlier) {
   const clean = earlier ? { status: "resolved", resolution: "retried", conflicts: earlier.files, excerpt: earlier.excerpt } : { status: "integrated", resolution: "clean" };
-  const message = formatLedgerMessage(taskLedgerSubject(task, clean.status), taskLedgerEntry(facts, clean));
+  const mergeMessage = projectedMergeMessage(task.id, task.title);
+  const messages = {
+    ledger: formatLedgerMessage(taskLedgerSubject(task, clean.status), taskLedgerEntry(facts, clean)),
+    merge: mergeMessage
+  };
   const labels = { integration: context.branches.integration, task: facts.branch };
-  const result = await integrateTaskCommit(context.target, facts.commit, labels, message, {
+  const result = await integrateTaskCommit(context.target, facts.commit, labels, messages, {
     unchanged: facts.files.length === 0
   });
   if (result.merged) return { merged: earlier ? "resolved" : "integrated" };
-  const { conflict } = result;
+  const { conflict, heads } = result;
   const conflicted = { conflicts: conflict.conflictedFiles, excerpt: conflict.excerpt };
   const kept = (resolution2, reason) => ({
     kept: {
@@ -18376,7 +18462,8 @@ async function integrateAttempt(context, task, facts, earlier) {
     target: context.target,
     worktrees: context.worktrees,
     worktreeDir: join10(context.workDir, `resolve-${task.id}`),
-    head: conflict.head,
+    heads,
+    mergeMessage,
     taskBranch: facts.branch,
     taskCommit: facts.commit,
     agent: context.agent,
@@ -18525,16 +18612,13 @@ async function runSingleTask(input) {
   const options = { ...input, store: withGitConfigRestored(input.store, snapshot) };
   const { store, task, config, runId, checkoutDir } = options;
   const branches = runBranches(config.branch_prefix, runId);
-  const [env, existing] = await Promise.all([
-    commitIdentityEnv(checkoutDir),
-    store.head(branches.integration)
-  ]);
-  const target = { store, integrationBranch: branches.integration, env };
+  const [env, existing] = await Promise.all([commitIdentityEnv(checkoutDir), store.head(branches.ledger)]);
+  const target = { store, ledgerBranch: branches.ledger, runId, env };
   const head = existing ?? await startRun(target, options);
   const ledger = await readLedger(store.repoDir, head, runId);
   const landed = ledger.findLast((entry) => entry.event === "task" && entry.task === task.id);
   if (landed?.event === "task" && (landed.status === "integrated" || landed.status === "resolved")) {
-    return finish(options, {
+    return finish(options, target, {
       status: landed.status,
       branch: landed.branch,
       commit: landed.commit,
@@ -18543,11 +18627,13 @@ async function runSingleTask(input) {
   }
   const worktrees = new WorktreeSet(checkoutDir);
   const agentRuns = [];
-  let known = { head, ledger };
+  let known = ledger;
   const attempt = async (branch) => {
-    const start = known?.head ?? await store.head(branches.integration);
-    const startLedger = known?.ledger ?? await readLedger(store.repoDir, start, runId);
+    const startLedger = known ?? await readLedger(store.repoDir, await store.head(branches.ledger), runId);
     known = void 0;
+    const start = projectedHead(startLedger);
+    if (start === void 0)
+      throw new Error(`\`${branches.ledger}\` holds no start entry of run \`${runId}\``);
     const result = await runTaskAttempt({
       repoDir: checkoutDir,
       workspace: { kind: "checkout" },
@@ -18588,7 +18674,7 @@ async function runSingleTask(input) {
   };
   const keep = async (facts, fields) => {
     await appendLedgerEntry(target, taskLedgerSubject(task, fields.status), taskLedgerEntry(facts, fields));
-    return finish(options, {
+    return finish(options, target, {
       status: fields.status,
       branch: facts.branch,
       commit: facts.commit,
@@ -18626,7 +18712,7 @@ async function runSingleTask(input) {
     if ("kept" in step) return await keep(facts, step.kept);
     if ("retry" in step) throw new Error("a re-run cannot ask for another re-run");
     const verify = config.verify ? await verifyIntegration(options, target, worktrees, config.verify) : void 0;
-    return finish(options, {
+    return finish(options, target, {
       status: step.merged,
       branch: facts.branch,
       commit: facts.commit,
@@ -18693,26 +18779,31 @@ function integrateContext(options, target, worktrees) {
   };
 }
 async function verifyIntegration(options, target, worktrees, command) {
-  const head = await target.store.head(target.integrationBranch);
+  const { projected } = await readLedgerHeads(target);
   return runVerify({
     worktrees,
     workDir: options.workDir,
-    commit: head,
+    commit: projected,
     command,
     timeoutMs: options.config.task_timeout_minutes * 6e4,
     signal: options.signal,
     env: options.verifyEnv
   });
 }
-async function finish(options, outcome) {
+async function finish(options, target, outcome) {
   const branches = runBranches(options.config.branch_prefix, options.runId);
-  const tip = await options.store.head(branches.integration);
-  const report = buildRunReport(await readLedger(options.store.repoDir, tip, options.runId), {
+  if (options.advanceIntegration) await advanceIntegrationBranch(target, branches.integration);
+  const ledger = await readLedger(
+    options.store.repoDir,
+    await options.store.head(branches.ledger),
+    options.runId
+  );
+  const report = buildRunReport(ledger, {
     runId: options.runId,
     plan: { tasks: [options.task] },
     base: options.base,
     integrationBranch: branches.integration,
-    integrationCommit: tip,
+    integrationCommit: projectedHead(ledger),
     taskBranch: branches.task
   });
   return { ...outcome, integrated: outcome.status === "integrated" || outcome.status === "resolved", report };
@@ -18781,7 +18872,7 @@ async function runTaskMode(input) {
   if (dispatch !== void 0) {
     const verdict = await awaitDispatchOwner({
       store,
-      integrationBranch: branches.integration,
+      ledgerBranch: branches.ledger,
       runId: input.runId,
       taskId: task.id,
       token: dispatch,
@@ -18818,6 +18909,8 @@ async function runTaskMode(input) {
     workDir: `${input.tempDir}/claude-cluster-${input.runId}-${task.id}`,
     trustedConfigRef: input.trustedConfigRef,
     verifyEnv: input.verifyEnv,
+    // The App publishes the integration branch itself; a job run without it keeps the branch current.
+    advanceIntegration: dispatch === void 0,
     signal: input.signal,
     ...input.secrets === void 0 ? {} : { secrets: input.secrets }
   });

@@ -91,7 +91,7 @@ export const ConfigSchema = z
       })
       .default('cluster')
       .describe(
-        'Prefix of every branch a run creates: `<prefix>/<run-id>/integration`, `<prefix>/<run-id>/tasks/<task>`.',
+        'Prefix of every branch a run creates: `<prefix>/<run-id>/integration`, `<prefix>/<run-id>/ledger`, `<prefix>/<run-id>/tasks/<task>`.',
       ),
     draft: z.boolean().default(true).describe('Open the pull request as a draft.'),
     approval: z

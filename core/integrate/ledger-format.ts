@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 /**
- * The ledger: every run outcome is a commit on the integration branch carrying `Cluster-*` trailers, so the
- * branch's first-parent history is the run's record. Merges carry the task's work; failed, skipped and
- * conflicted tasks, the run's start and the verify result are empty commits. Reports are rebuilt from it.
+ * The ledger: every run outcome is a commit on the run's ledger branch carrying `Cluster-*` trailers, so the
+ * branch's first-parent history is the run's record. Merges carry the task's work (their second parent is the
+ * projected merge on the integration branch, see project-merge.ts); failed, skipped and conflicted tasks, the run's
+ * start, control steps and the verify result are empty commits. Reports are rebuilt from it.
  */
 
 const json = <T extends z.ZodType>(schema: T) =>
@@ -141,7 +142,16 @@ export type LedgerEntryInput =
   | (Omit<TaskEntry, 'files' | 'conflicts'> & { files: string[]; conflicts: string[] })
   | (Omit<VerifyEntry, 'passed' | 'exitCode'> & { passed: boolean; exitCode: number | null });
 
-/** A commit message for an entry: a subject, an optional prose body, the excerpt block, then the trailers. */
+/**
+ * Marks a commit as bookkeeping for GitHub: a push whose head commit says it starts no `push` or `pull_request`
+ * workflow. Every ledger commit carries it, so recording a step never runs the repository's CI.
+ */
+export const SKIP_CI = '[skip ci]';
+
+/**
+ * A commit message for an entry: a subject (ending in {@link SKIP_CI}), an optional prose body, the excerpt block,
+ * then the trailers.
+ */
 export function formatLedgerMessage(subject: string, entry: LedgerEntryInput, body = ''): string {
   const lines: string[] = [];
   const { excerpt, ...fields } = entry as LedgerEntryInput & { excerpt?: string };
@@ -151,7 +161,7 @@ export function formatLedgerMessage(subject: string, entry: LedgerEntryInput, bo
     const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
     lines.push(`${key}: ${oneLine(text)}`);
   }
-  const parts = [oneLine(subject)];
+  const parts = [`${oneLine(subject)} ${SKIP_CI}`];
   if (body.trim()) parts.push(body.trim());
   if (excerpt) {
     const fence = fenceFor(excerpt);

@@ -5,6 +5,7 @@ import { runGit } from '../git/run-git.ts';
 import type { WorktreeSet } from '../git/worktrees.ts';
 import type { LedgerTarget } from './append-ledger-entry.ts';
 import { hasConflictMarkers } from './conflict-excerpt.ts';
+import { commitProjectedMerge, type LedgerHeads } from './project-merge.ts';
 
 /** One conflict resolution by an agent. */
 export interface ResolveConflictInput {
@@ -12,8 +13,8 @@ export interface ResolveConflictInput {
   worktrees: WorktreeSet;
   /** Where to create the worktree holding the conflict. */
   worktreeDir: string;
-  /** Integration head the conflict was found on; the resolution is published only if the branch is still there. */
-  head: string;
+  /** Heads the conflict was found on; the resolution is published only if the ledger is still there. */
+  heads: LedgerHeads;
   taskBranch: string;
   taskCommit: string;
   agent: Agent;
@@ -26,6 +27,8 @@ export interface ResolveConflictInput {
    * refused, never published.
    */
   findSecret?: (from: string, to: string) => Promise<string | undefined>;
+  /** Message of the integration branch's merge (see `projectedMergeMessage`). */
+  mergeMessage: string;
 }
 
 /** How a resolution attempt ended. */
@@ -36,11 +39,11 @@ export type ResolveConflictResult =
 /**
  * Lets the agent resolve a conflict in a worktree holding it (a real `git merge` left unfinished). The resolution
  * is accepted only if the agent exits 0, no file still holds conflict markers and git has no unmerged path; then it
- * becomes the merge commit on the integration branch. The worktree is removed either way.
+ * becomes the task's merge (projected and ledger merge, see `commitProjectedMerge`). The worktree is removed either way.
  */
 export async function resolveConflictWithAgent(input: ResolveConflictInput): Promise<ResolveConflictResult> {
   const { target, worktreeDir: dir } = input;
-  await input.worktrees.addDetached(dir, input.head);
+  await input.worktrees.addDetached(dir, input.heads.projected);
   try {
     const env = target.env;
     const merge = await runGit(['merge', '--no-ff', '--no-commit', input.taskBranch], {
@@ -76,7 +79,7 @@ export async function resolveConflictWithAgent(input: ResolveConflictInput): Pro
     if (still.length > 0)
       return { resolved: false, reason: `git still lists unmerged ${still.join(', ')}`, agent };
     const tree = (await runGit(['write-tree'], { cwd: dir })).stdout.trim();
-    const leak = await input.findSecret?.(input.head, tree);
+    const leak = await input.findSecret?.(input.heads.ledgerHead, tree);
     if (leak !== undefined) {
       return {
         resolved: false,
@@ -84,29 +87,27 @@ export async function resolveConflictWithAgent(input: ResolveConflictInput): Pro
         agent,
       };
     }
-    const { stdout } = await runGit(
-      ['commit-tree', tree, '-p', input.head, '-p', input.taskCommit, '-F', '-'],
-      {
-        cwd: dir,
-        env,
-        input: input.message(agent),
-      },
-    );
-    const commit = stdout.trim();
+    const { ledgerCommit } = await commitProjectedMerge(dir, env, {
+      tree,
+      heads: input.heads,
+      taskCommit: input.taskCommit,
+      mergeMessage: input.mergeMessage,
+      ledgerMessage: input.message(agent),
+    });
     const published = await target.store.compareAndSwap(
-      target.integrationBranch,
-      commit,
-      input.head,
+      target.ledgerBranch,
+      ledgerCommit,
+      input.heads.ledgerHead,
       `cluster: resolve ${input.taskBranch}`,
     );
     if (!published) {
       return {
         resolved: false,
-        reason: `\`${target.integrationBranch}\` moved while the conflict was being resolved`,
+        reason: `\`${target.ledgerBranch}\` moved while the conflict was being resolved`,
         agent,
       };
     }
-    return { resolved: true, commit, agent };
+    return { resolved: true, commit: ledgerCommit, agent };
   } finally {
     await runGit(['merge', '--abort'], { cwd: dir, okExitCodes: [128] }).catch(() => undefined);
     await input.worktrees.remove(dir);

@@ -3,9 +3,10 @@ import type { LedgerTarget } from './append-ledger-entry.ts';
 import { formatLedgerMessage, type LedgerEntryInput } from './ledger-format.ts';
 
 /**
- * Creates the integration branch at a start entry on top of the base commit, in one compare-and-swap: the branch
- * never exists without its start entry, and when two jobs race to start a run exactly one creates it. Returns the
- * branch head and whether this call created it.
+ * Creates the run's ledger branch at a start entry on top of the base commit, in one compare-and-swap: the branch
+ * never exists without its start entry, and when two jobs race to start a run exactly one creates it. The start
+ * commit is also the integration branch's first commit (see project-merge.ts). Returns the ledger head and whether
+ * this call created it.
  */
 export async function startIntegrationBranch(
   target: LedgerTarget,
@@ -20,14 +21,12 @@ export async function startIntegrationBranch(
     input: formatLedgerMessage(subject, entry),
   });
   const commit = stdout.trim();
-  if (await target.store.compareAndSwap(target.integrationBranch, commit, undefined, `cluster: ${subject}`)) {
+  if (await target.store.compareAndSwap(target.ledgerBranch, commit, undefined, `cluster: ${subject}`)) {
     return { head: commit, created: true };
   }
-  const head = await target.store.head(target.integrationBranch);
+  const head = await target.store.head(target.ledgerBranch);
   if (head === undefined) {
-    throw new Error(
-      `integration branch \`${target.integrationBranch}\` could not be created on ${target.store.label}`,
-    );
+    throw new Error(`ledger branch \`${target.ledgerBranch}\` could not be created on ${target.store.label}`);
   }
   return { head, created: false };
 }

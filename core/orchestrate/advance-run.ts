@@ -38,7 +38,7 @@ export interface AdvanceInput {
   context: OrchestratorContext;
   runId: string;
   repo: RepoRef;
-  integrationBranch: string;
+  ledgerBranch: string;
   /** The branch a task's work is pushed to. */
   taskBranch: (taskId: string) => string;
   issueNumber: number;
@@ -54,7 +54,7 @@ export interface AdvanceInput {
 /**
  * Moves a run forward from its ledger: records the failure of a job that ended without an outcome, records skipped
  * dependents, and dispatches the ready tasks as one matrix. The dispatch is sent first, then recorded with a
- * compare-and-swap of the integration branch: the first `dispatch` entry naming a task's attempt owns it, and every
+ * compare-and-swap of the ledger branch: the first `dispatch` entry naming a task's attempt owns it, and every
  * job checks that its dispatch token owns its task before it works. A refused swap (a job landed, another replica
  * acted) re-reads the ledger and decides again; tasks someone else owns meanwhile are dropped from the record, and
  * their jobs from this dispatch stop without working. A crash between the dispatch and the record leaves jobs that
@@ -102,7 +102,7 @@ export async function advanceRun(input: AdvanceInput): Promise<AdvancedRun> {
     const appended = await tryAppendLedgerEntries(
       context.octokit,
       input.repo,
-      input.integrationBranch,
+      input.ledgerBranch,
       entries,
       tip,
     );
@@ -110,14 +110,9 @@ export async function advanceRun(input: AdvanceInput): Promise<AdvancedRun> {
       ledger = [...ledger, ...appended.records];
       return { ledger, tip: appended.tip, state: deriveRunState(plan, ledger, input.config) };
     }
-    const reread = await readLedgerFromGitHub(
-      context.octokit,
-      input.repo,
-      input.integrationBranch,
-      input.runId,
-    );
+    const reread = await readLedgerFromGitHub(context.octokit, input.repo, input.ledgerBranch, input.runId);
     if (reread.tip === undefined)
-      throw new Error(`integration branch \`${input.integrationBranch}\` disappeared during the run`);
+      throw new Error(`ledger branch \`${input.ledgerBranch}\` disappeared during the run`);
     ({ ledger, tip } = { ledger: reread.ledger, tip: reread.tip });
     // Their jobs gave up waiting for the record: those dispatches are void, and their tasks may be sent again now.
     const expired = expiredTokens(ledger);
@@ -126,7 +121,7 @@ export async function advanceRun(input: AdvanceInput): Promise<AdvancedRun> {
     sent = live;
   }
   throw new Error(
-    `could not record run \`${input.runId}\`'s progress: \`${input.integrationBranch}\` kept moving under ${MAX_ROUNDS} attempts; the next event will try again`,
+    `could not record run \`${input.runId}\`'s progress: \`${input.ledgerBranch}\` kept moving under ${MAX_ROUNDS} attempts; the next event will try again`,
   );
 }
 

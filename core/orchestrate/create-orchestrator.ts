@@ -110,7 +110,7 @@ export function createOrchestrator(): Orchestrator {
       }
       await reconcileRun(context, memory, runId);
       return {
-        comment: `Retrying ${ids.map((id) => `\`${id}\``).join(', ')} on the current integration branch.`,
+        comment: `Retrying ${ids.map((id) => `\`${id}\``).join(', ')} on the run's code as it stands.`,
       };
     },
 
@@ -123,17 +123,19 @@ export function createOrchestrator(): Orchestrator {
     cleanupRun: async (context, request) => {
       const dir = request.integrationBranch.replace(/\/integration$/, '');
       const runId = dir.split('/').at(-1) ?? '';
-      const { repo } = runLocation(context, runId);
-      // A branch deleted with its pull request cannot be opened again: only a kept one needs the entry.
+      const { repo, branches } = runLocation(context, runId);
+      // A merged pull request is never opened again: only a closed one needs the entry (on a ledger that exists).
       const tip =
-        request.merged || issueNumberOfRunId(runId) === undefined
+        request.merged ||
+        issueNumberOfRunId(runId) === undefined ||
+        branches.integration !== request.integrationBranch
           ? undefined
-          : await readBranchTip(context.octokit, repo, request.integrationBranch);
+          : await readBranchTip(context.octokit, repo, branches.ledger);
       if (tip !== undefined) {
         await appendLedgerEntryOnGitHub(
           context.octokit,
           repo,
-          request.integrationBranch,
+          branches.ledger,
           `Close run ${runId}: its pull request was closed`,
           { event: 'close', run: runId },
           tip,
@@ -141,7 +143,8 @@ export function createOrchestrator(): Orchestrator {
       }
       const refs = await listRunBranches(context, dir);
       for (const name of refs) {
-        if (name === 'integration') continue;
+        // The pull request's head and the run's record stay: only the task branches go.
+        if (name === 'integration' || name === 'ledger') continue;
         await context.octokit.rest.git
           .deleteRef({ owner: context.owner, repo: context.repo, ref: `heads/${dir}/${name}` })
           .catch((error: unknown) => {
@@ -154,7 +157,7 @@ export function createOrchestrator(): Orchestrator {
   };
 }
 
-/** The issue's most recent run (its integration branch), or an InputError saying there is none. */
+/** The issue's most recent run (its ledger branch), or an InputError saying there is none. */
 async function latestRunId(context: OrchestratorContext, issueNumber: number): Promise<string> {
   const refs = await context.octokit.paginate(context.octokit.rest.git.listMatchingRefs, {
     owner: context.owner,
@@ -163,7 +166,7 @@ async function latestRunId(context: OrchestratorContext, issueNumber: number): P
     ref: `heads/${context.config.branch_prefix}/${issueNumber}-`,
   });
   const runIds = refs
-    .map((ref) => /\/(\d+-[0-9a-f]{8})\/integration$/.exec(ref.ref)?.[1])
+    .map((ref) => /\/(\d+-[0-9a-f]{8})\/ledger$/.exec(ref.ref)?.[1])
     .filter((id): id is string => id !== undefined && issueNumberOfRunId(id) === issueNumber);
   if (runIds.length === 0) {
     throw new InputError(
@@ -177,7 +180,7 @@ async function latestRunId(context: OrchestratorContext, issueNumber: number): P
     const { data } = await context.octokit.rest.repos.getBranch({
       owner: context.owner,
       repo: context.repo,
-      branch: runLocation(context, runId).branches.integration,
+      branch: runLocation(context, runId).branches.ledger,
     });
     const time = data.commit.commit.committer?.date ?? '';
     if (time >= latestTime) [latest, latestTime] = [runId, time];
@@ -192,7 +195,7 @@ async function appendControl(
   subject: string,
 ): Promise<void> {
   const { repo, branches } = runLocation(context, runId);
-  await appendLedgerEntryOnGitHub(context.octokit, repo, branches.integration, subject, {
+  await appendLedgerEntryOnGitHub(context.octokit, repo, branches.ledger, subject, {
     run: runId,
     ...fields,
   });
@@ -205,7 +208,7 @@ async function appendControl(
  */
 async function cancelWorkflowRuns(context: OrchestratorContext, runId: string): Promise<number> {
   const { repo, branches } = runLocation(context, runId);
-  const { ledger } = await readLedgerFromGitHub(context.octokit, repo, branches.integration, runId);
+  const { ledger } = await readLedgerFromGitHub(context.octokit, repo, branches.ledger, runId);
   const started = readRunStart(ledger);
   const plan = started && readRunPlan(ledger, started.start);
   const ids = new Set<number>();
@@ -272,7 +275,7 @@ async function tasksToRetry(
   selection: RetrySelection,
 ): Promise<string[]> {
   const { repo, branches } = runLocation(context, runId);
-  const { ledger } = await readLedgerFromGitHub(context.octokit, repo, branches.integration, runId);
+  const { ledger } = await readLedgerFromGitHub(context.octokit, repo, branches.ledger, runId);
   const started = readRunStart(ledger);
   const plan = started && readRunPlan(ledger, started.start);
   if (plan === undefined)

@@ -4,7 +4,7 @@ import {
   type LedgerEntryInput,
   parseLedgerMessage,
 } from '../integrate/ledger-format.ts';
-import type { LedgerRecord } from '../integrate/read-ledger.ts';
+import { type LedgerRecord, ledgerRecord } from '../integrate/read-ledger.ts';
 
 /** A repository on GitHub. */
 export interface RepoRef {
@@ -12,7 +12,7 @@ export interface RepoRef {
   repo: string;
 }
 
-/** The integration branch's head as the API reports it. */
+/** A branch's head as the API reports it. */
 export interface BranchTip {
   sha: string;
   tree: string;
@@ -39,14 +39,14 @@ export async function readBranchTip(
 }
 
 /**
- * Reads a run's ledger from its integration branch through the API: the first-parent chain from the head back to
- * the run's start entry, oldest first (the commits list also holds the merged task commits; only first parents
- * count). Empty when the branch does not exist.
+ * Reads a run's ledger from its ledger branch through the API: the first-parent chain from the head back to the
+ * run's start entry, oldest first (the commits list also holds the projected merges and the task commits; only first
+ * parents count). Empty when the branch does not exist.
  */
 export async function readLedgerFromGitHub(
   octokit: Octokit,
   repo: RepoRef,
-  integrationBranch: string,
+  ledgerBranch: string,
   runId: string,
 ): Promise<{ tip?: BranchTip; ledger: LedgerRecord[] }> {
   const commits = new Map<string, { message: string; parents: string[]; tree: string }>();
@@ -58,7 +58,7 @@ export async function readLedgerFromGitHub(
     try {
       ({ data } = await octokit.rest.repos.listCommits({
         ...repo,
-        sha: integrationBranch,
+        sha: ledgerBranch,
         per_page: 100,
         page,
       }));
@@ -82,7 +82,7 @@ export async function readLedgerFromGitHub(
       const commit = commits.get(cursor)!;
       const entry = parseLedgerMessage(commit.message);
       if (entry !== undefined && entry.run === runId) {
-        records.push({ ...entry, ledgerCommit: cursor });
+        records.push(ledgerRecord(entry, cursor, commit.parents));
         if (entry.event === 'start') return { tip, ledger: records.reverse() };
       }
       cursor = commit.parents[0];
@@ -99,7 +99,7 @@ export interface PendingEntry {
 }
 
 /**
- * Appends entries to the integration branch through the API as one compare-and-swap: a chain of empty commits on the
+ * Appends entries to the ledger branch through the API as one compare-and-swap: a chain of empty commits on the
  * tip's tree, then one non-forced ref update, which GitHub refuses (422) unless it is a fast-forward. Returns the new
  * tip and the appended records, or undefined when someone else moved the branch first (nothing was appended: the
  * caller re-reads the ledger and decides again).
@@ -107,7 +107,7 @@ export interface PendingEntry {
 export async function tryAppendLedgerEntries(
   octokit: Octokit,
   repo: RepoRef,
-  integrationBranch: string,
+  ledgerBranch: string,
   entries: readonly PendingEntry[],
   tip: BranchTip,
 ): Promise<{ tip: BranchTip; records: LedgerRecord[] } | undefined> {
@@ -129,7 +129,7 @@ export async function tryAppendLedgerEntries(
   try {
     await octokit.rest.git.updateRef({
       ...repo,
-      ref: `heads/${integrationBranch}`,
+      ref: `heads/${ledgerBranch}`,
       sha: parent,
       force: false,
     });
@@ -147,28 +147,22 @@ export async function tryAppendLedgerEntries(
 export async function appendLedgerEntryOnGitHub(
   octokit: Octokit,
   repo: RepoRef,
-  integrationBranch: string,
+  ledgerBranch: string,
   subject: string,
   entry: LedgerEntryInput,
   known?: BranchTip,
 ): Promise<BranchTip> {
   let tip = known;
   for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-    tip ??= await readBranchTip(octokit, repo, integrationBranch);
+    tip ??= await readBranchTip(octokit, repo, ledgerBranch);
     if (tip === undefined)
-      throw new Error(`integration branch \`${integrationBranch}\` does not exist; the run was not started`);
-    const appended = await tryAppendLedgerEntries(
-      octokit,
-      repo,
-      integrationBranch,
-      [{ subject, entry }],
-      tip,
-    );
+      throw new Error(`ledger branch \`${ledgerBranch}\` does not exist; the run was not started`);
+    const appended = await tryAppendLedgerEntries(octokit, repo, ledgerBranch, [{ subject, entry }], tip);
     if (appended !== undefined) return appended.tip;
     tip = undefined;
   }
   throw new Error(
-    `could not append to \`${integrationBranch}\`: it kept moving under ${MAX_APPEND_ATTEMPTS} attempts`,
+    `could not append to \`${ledgerBranch}\`: it kept moving under ${MAX_APPEND_ATTEMPTS} attempts`,
   );
 }
 

@@ -46,6 +46,8 @@ export interface KnownStatusComment {
 export interface PublishedRun {
   pull?: number;
   pullBody?: string;
+  /** Where this orchestrator last saw or moved the integration branch (the pull request's head). */
+  integration?: string;
   /** Head and finished flag of the last check run written. */
   check?: string;
   /** A head known to have no check run yet (its pull request was opened by this orchestrator). */

@@ -1,6 +1,6 @@
 import { findPlanComment } from '../github/publish-plan-comment.ts';
 import { runBranches } from '../integrate/branch-names.ts';
-import type { LedgerRecord } from '../integrate/read-ledger.ts';
+import { type LedgerRecord, projectedHead } from '../integrate/read-ledger.ts';
 import { buildRunReport } from '../run/build-run-report.ts';
 import { advanceRun, type EndedJob } from './advance-run.ts';
 import type { RunState } from './derive-run-state.ts';
@@ -30,7 +30,8 @@ export function runLocation(context: OrchestratorContext, runId: string) {
 }
 
 /**
- * Creates a run's integration branch on the base at a start entry holding the plan: the run exists from then on.
+ * Creates a run's ledger branch on the base at a start entry holding the plan: the run exists from then on (its
+ * integration branch appears at the finish, see publish-integration-branch.ts).
  * Returns the new branch's tip and ledger; when it exists already (a redelivery, a concurrent event) nothing changes
  * and undefined is returned.
  */
@@ -45,7 +46,7 @@ export async function startRunOnGitHub(
   const created = await createBranchAtEntry(
     context.octokit,
     repo,
-    branches.integration,
+    branches.ledger,
     baseTip,
     `Start run ${runId}: ${input.title}`,
     {
@@ -72,7 +73,7 @@ export interface ReconcileSignals {
 }
 
 /**
- * The level-triggered heart of the App: re-derives the run from GitHub (the ledger on the integration branch; the
+ * The level-triggered heart of the App: re-derives the run from GitHub (the ledger on its ledger branch; the
  * plan comment while planning) and performs only what is missing, each step idempotent: record the plan once it
  * exists, record outcomes the orchestrator decides, dispatch ready tasks (see {@link advanceRun}), open or update
  * the pull request when every task is done, and refresh the status comment and check run.
@@ -87,8 +88,7 @@ export async function reconcileRun(
   if (issueNumber === undefined) return;
   const { octokit } = context;
   const { repo, branches } = runLocation(context, runId);
-  let { tip, ledger } =
-    signals.known ?? (await readLedgerFromGitHub(octokit, repo, branches.integration, runId));
+  let { tip, ledger } = signals.known ?? (await readLedgerFromGitHub(octokit, repo, branches.ledger, runId));
   const started = tip === undefined ? undefined : readRunStart(ledger);
   if (tip === undefined || started === undefined) return;
   const { start, base, title } = started;
@@ -120,12 +120,12 @@ export async function reconcileRun(
     const appended = await appendLedgerEntryOnGitHub(
       octokit,
       repo,
-      branches.integration,
+      branches.ledger,
       `Plan run ${runId}`,
       { event: 'plan', run: runId, excerpt: JSON.stringify({ plan: found.plan, source: found.source }) },
       tip,
     );
-    ({ tip, ledger } = await readLedgerFromGitHub(octokit, repo, branches.integration, runId));
+    ({ tip, ledger } = await readLedgerFromGitHub(octokit, repo, branches.ledger, runId));
     tip ??= appended;
     plan = readRunPlan(ledger, start);
     if (plan === undefined) return;
@@ -137,7 +137,7 @@ export async function reconcileRun(
     context,
     runId,
     repo,
-    integrationBranch: branches.integration,
+    ledgerBranch: branches.ledger,
     taskBranch: branches.task,
     issueNumber,
     base,
@@ -166,7 +166,7 @@ export async function reconcileRun(
     title,
     report,
     state,
-    headSha: advanced.tip.sha,
+    projectedSha: projectedHead(advanced.ledger) ?? advanced.tip.sha,
     notes: statusNotes(context, start, plan.tasks.length, state),
     retried: advanced.ledger.some((record) => record.event === 'retry'),
     fresh: signals.known !== undefined,

@@ -1,5 +1,5 @@
 /**
- * The data a report is rendered from. It is rebuilt from the integration branch's ledger (commit
+ * The data a report is rendered from. It is rebuilt from the run's ledger branch (commit
  * trailers) plus the plan, never from a runtime's memory, so every runtime renders the same report.
  */
 

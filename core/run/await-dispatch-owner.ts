@@ -15,7 +15,7 @@ export type DispatchVerdict =
 /** What {@link awaitDispatchOwner} checks. */
 export interface AwaitDispatchOwnerOptions {
   store: BranchStore;
-  integrationBranch: string;
+  ledgerBranch: string;
   runId: string;
   taskId: string;
   /** The dispatch token of this job's matrix entry. */
@@ -42,7 +42,7 @@ export async function awaitDispatchOwner(options: AwaitDispatchOwnerOptions): Pr
   const firstPause = options.pollMs ?? 500;
   let pause = firstPause;
   for (;;) {
-    const head = await options.store.head(options.integrationBranch);
+    const head = await options.store.head(options.ledgerBranch);
     const ledger = await readLedger(options.store.repoDir, head, options.runId);
     if (ledger.some((record) => record.event === 'cancel'))
       return { kind: 'not-owner', reason: `run \`${options.runId}\` was cancelled` };
@@ -70,7 +70,7 @@ export async function awaitDispatchOwner(options: AwaitDispatchOwnerOptions): Pr
 function notRecorded(options: AwaitDispatchOwnerOptions): DispatchVerdict {
   return {
     kind: 'not-owner',
-    reason: `the dispatch of task \`${options.taskId}\` was not recorded on \`${options.integrationBranch}\` within ${Math.round(options.timeoutMs / 1000)} s; it is void now, and the orchestrator dispatches the task again when it sees this job end`,
+    reason: `the dispatch of task \`${options.taskId}\` was not recorded on \`${options.ledgerBranch}\` within ${Math.round(options.timeoutMs / 1000)} s; it is void now, and the orchestrator dispatches the task again when it sees this job end`,
   };
 }
 
@@ -88,7 +88,7 @@ async function expire(options: AwaitDispatchOwnerOptions, head: string): Promise
     input: message,
   });
   return options.store.compareAndSwap(
-    options.integrationBranch,
+    options.ledgerBranch,
     stdout.trim(),
     head,
     `cluster: expire dispatch ${options.token}`,

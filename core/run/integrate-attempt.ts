@@ -7,6 +7,7 @@ import type { LedgerTarget } from '../integrate/append-ledger-entry.ts';
 import type { RunBranches } from '../integrate/branch-names.ts';
 import { integrateTaskCommit } from '../integrate/integrate-task-commit.ts';
 import { formatLedgerMessage } from '../integrate/ledger-format.ts';
+import { projectedMergeMessage } from '../integrate/project-merge.ts';
 import { resolveConflictWithAgent } from '../integrate/resolve-conflict.ts';
 import type { Task } from '../plan/plan-schema.ts';
 import { findCommittedSecret } from './job-secrets.ts';
@@ -66,14 +67,18 @@ export async function integrateAttempt(
   const clean: TaskEntryFields = earlier
     ? { status: 'resolved', resolution: 'retried', conflicts: earlier.files, excerpt: earlier.excerpt }
     : { status: 'integrated', resolution: 'clean' };
-  const message = formatLedgerMessage(taskLedgerSubject(task, clean.status), taskLedgerEntry(facts, clean));
+  const mergeMessage = projectedMergeMessage(task.id, task.title);
+  const messages = {
+    ledger: formatLedgerMessage(taskLedgerSubject(task, clean.status), taskLedgerEntry(facts, clean)),
+    merge: mergeMessage,
+  };
   const labels = { integration: context.branches.integration, task: facts.branch };
-  const result = await integrateTaskCommit(context.target, facts.commit!, labels, message, {
+  const result = await integrateTaskCommit(context.target, facts.commit!, labels, messages, {
     unchanged: facts.files.length === 0,
   });
   if (result.merged) return { merged: earlier ? 'resolved' : 'integrated' };
 
-  const { conflict } = result;
+  const { conflict, heads } = result;
   const conflicted = { conflicts: conflict.conflictedFiles, excerpt: conflict.excerpt };
   const kept = (resolution: 'skipped' | 'unresolved', reason: string): IntegrationStep => ({
     kept: {
@@ -94,7 +99,8 @@ export async function integrateAttempt(
     target: context.target,
     worktrees: context.worktrees,
     worktreeDir: join(context.workDir, `resolve-${task.id}`),
-    head: conflict.head,
+    heads,
+    mergeMessage,
     taskBranch: facts.branch,
     taskCommit: facts.commit!,
     agent: context.agent,

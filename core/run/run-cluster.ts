@@ -5,6 +5,7 @@ import type { Agent } from '../agent/agent-contract.ts';
 import type { Config } from '../config/config-schema.ts';
 import { commitIdentityEnv } from '../git/commit-identity.ts';
 import { WorktreeSet } from '../git/worktrees.ts';
+import { advanceIntegrationBranch } from '../integrate/advance-integration-branch.ts';
 import type { LedgerTarget } from '../integrate/append-ledger-entry.ts';
 import { runBranches } from '../integrate/branch-names.ts';
 import { localBranchStore } from '../integrate/branch-store.ts';
@@ -48,11 +49,12 @@ export interface RunClusterOptions {
 }
 
 /**
- * Runs a whole plan on a local repository: the integration branch is created from the base, ready tasks start in
- * critical-path order up to `max_parallel`, each in its own worktree on its own branch made from the integration
- * branch as it stands, and each finished branch is merged at once (conflicts handled per `on_conflict`). A failed
- * task's dependents are skipped; the others still land. Every outcome is a ledger commit on the integration branch,
- * and the report returned is rebuilt from that ledger. The user's checkout is never touched.
+ * Runs a whole plan on a local repository: the ledger and integration branches are created from the base, ready
+ * tasks start in critical-path order up to `max_parallel`, each in its own worktree on its own branch made from the
+ * integration branch as it stands, and each finished branch is merged at once (conflicts handled per
+ * `on_conflict`). A failed task's dependents are skipped; the others still land. Every outcome is a commit on the
+ * ledger branch; the integration branch follows with the start commit and one merge per landed task. The report
+ * returned is rebuilt from the ledger. The user's checkout is never touched.
  */
 export async function runCluster(input: RunClusterOptions): Promise<RunReport> {
   const log = input.logger?.child({ run: input.runId });
@@ -72,7 +74,8 @@ export async function runCluster(input: RunClusterOptions): Promise<RunReport> {
   const env = await commitIdentityEnv(repo.repoDir);
   const target: LedgerTarget = {
     store: localBranchStore(repo.repoDir),
-    integrationBranch: branches.integration,
+    ledgerBranch: branches.ledger,
+    runId,
     env,
   };
   const ownWorkDir = options.workDir === undefined;
@@ -93,8 +96,9 @@ export async function runCluster(input: RunClusterOptions): Promise<RunReport> {
       },
     );
     if (!start.created) {
-      throw new Error(`integration branch \`${branches.integration}\` appeared while the run was starting`);
+      throw new Error(`ledger branch \`${branches.ledger}\` appeared while the run was starting`);
     }
+    await advanceIntegrationBranch(target, branches.integration);
     options.onEvent?.({
       type: 'run-started',
       runId,
@@ -110,7 +114,7 @@ export async function runCluster(input: RunClusterOptions): Promise<RunReport> {
     options.onEvent?.({ type: 'run-finished', runId });
   }
   const integrationCommit = await target.store.head(branches.integration);
-  const ledger = await readLedger(repo.repoDir, integrationCommit, runId);
+  const ledger = await readLedger(repo.repoDir, await target.store.head(branches.ledger), runId);
   return buildRunReport(ledger, {
     runId,
     plan,

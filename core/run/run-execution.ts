@@ -3,8 +3,10 @@ import pLimit from 'p-limit';
 import type { AgentRunResult } from '../agent/agent-contract.ts';
 import { buildTaskPrompt } from '../agent/build-task-prompt.ts';
 import type { WorktreeSet } from '../git/worktrees.ts';
+import { advanceIntegrationBranch } from '../integrate/advance-integration-branch.ts';
 import { appendLedgerEntry, type LedgerTarget } from '../integrate/append-ledger-entry.ts';
 import type { RunBranches } from '../integrate/branch-names.ts';
+import { readLedgerHeads } from '../integrate/project-merge.ts';
 import type { Task } from '../plan/plan-schema.ts';
 import type { TaskState, TaskStatus } from '../report/report-model.ts';
 import { createScheduler, type Scheduler } from '../schedule/schedule-tasks.ts';
@@ -95,11 +97,11 @@ export class RunExecution {
   /** Runs the verify command on the integration branch and records the result in the ledger. */
   async verify(command: string): Promise<void> {
     this.#options.onEvent?.({ type: 'verify', state: 'running', detail: command });
-    const head = await this.#target.store.head(this.#branches.integration);
+    const { projected } = await readLedgerHeads(this.#target);
     const result = await runVerify({
       worktrees: this.#worktrees,
       workDir: this.#workDir,
-      commit: head!,
+      commit: projected,
       command,
       timeoutMs: this.#options.config.task_timeout_minutes * 60_000,
       signal: this.#options.signal,
@@ -229,7 +231,8 @@ export class RunExecution {
     onAgentDone?: () => void,
   ): Promise<TaskAttemptResult> {
     const { config, runId } = this.#options;
-    const start = await this.#target.store.head(this.#branches.integration);
+    // The run's code as it stands, never a ledger commit: no bookkeeping reaches a task branch or the pull request.
+    const { projected: start } = await readLedgerHeads(this.#target);
     const dependencies = task.depends_on.map((id) => ({
       id,
       title: this.#tasks.get(id)?.title ?? id,
@@ -240,7 +243,7 @@ export class RunExecution {
       workspace: { kind: 'worktree', worktrees: this.#worktrees },
       dir: join(this.#workDir, branch.split('/').slice(-2).join('-')),
       branch,
-      startCommit: start!,
+      startCommit: start,
       agent: this.#options.agent,
       agentInput: {
         prompt: buildTaskPrompt({
@@ -293,6 +296,8 @@ export class RunExecution {
   /** Integrates one attempt inside the integration lock and records a kept conflict. */
   async #integrate(task: Task, facts: TaskFacts, earlier?: EarlierConflict): Promise<IntegrationStep> {
     const step = await integrateAttempt(this.#integrateContext(task), task, facts, earlier);
+    // Locally the integration branch follows every merge (no CI runs here), so it always holds the landed work.
+    if ('merged' in step) await advanceIntegrationBranch(this.#target, this.#branches.integration);
     if ('merged' in step) this.#done(task, step.merged);
     if ('kept' in step) await this.#append(task, facts, step.kept);
     return step;

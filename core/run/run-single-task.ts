@@ -6,11 +6,13 @@ import { commitIdentityEnv } from '../git/commit-identity.ts';
 import { snapshotGitConfig, withGitConfigRestored } from '../git/git-config-snapshot.ts';
 import { restoreAgentConfig } from '../git/restore-agent-config.ts';
 import { WorktreeSet } from '../git/worktrees.ts';
+import { advanceIntegrationBranch } from '../integrate/advance-integration-branch.ts';
 import { appendLedgerEntry, type LedgerTarget } from '../integrate/append-ledger-entry.ts';
 import { runBranches } from '../integrate/branch-names.ts';
 import type { BranchStore } from '../integrate/branch-store.ts';
+import { readLedgerHeads } from '../integrate/project-merge.ts';
 import { publishTaskBranch } from '../integrate/publish-task-branch.ts';
-import { type LedgerRecord, readLedger } from '../integrate/read-ledger.ts';
+import { type LedgerRecord, projectedHead, readLedger } from '../integrate/read-ledger.ts';
 import { startIntegrationBranch } from '../integrate/start-integration-branch.ts';
 import type { Task } from '../plan/plan-schema.ts';
 import type { RunReport, TaskStatus, VerifyResult } from '../report/report-model.ts';
@@ -49,6 +51,11 @@ export interface RunSingleTaskOptions {
   trustedConfigRef?: string;
   /** Environment of the verify command (it runs code the agent wrote): the job's, without tokens. */
   verifyEnv?: NodeJS.ProcessEnv;
+  /**
+   * Move the integration branch to the run's code after this task's outcome. Off when the App publishes it (it does
+   * so once per finish, so the pull request's CI runs once per change of code; a job's token would start none).
+   */
+  advanceIntegration?: boolean;
   signal?: AbortSignal;
   /**
    * Secret values of the job (the inputs it masks): redacted from the agent's output, and work that holds one fails
@@ -62,7 +69,7 @@ export interface SingleTaskResult {
   status: TaskStatus;
   branch: string;
   commit?: string;
-  /** The task's work is on the integration branch. */
+  /** The task's work landed (on the ledger, and on the integration branch once published). */
   integrated: boolean;
   /** The ledger already held a landed entry for this task: nothing was run again. */
   alreadyDone: boolean;
@@ -71,11 +78,12 @@ export interface SingleTaskResult {
 }
 
 /**
- * Runs one task the way a matrix job does: makes sure the run's integration branch exists on the remote (created
- * at its start entry from the base by whichever job comes first), runs the agent in the checkout on the task branch
- * cut from the integration branch as it stands, pushes the task branch even when the agent failed, then integrates
- * with compare-and-swap pushes (a rejected push means another job landed first: merge again and retry). Conflicts
- * follow `on_conflict`. Re-running a task whose work already landed does nothing.
+ * Runs one task the way a matrix job does: makes sure the run's ledger branch exists on the remote (created at its
+ * start entry from the base by whichever job comes first), runs the agent in the checkout on the task branch cut
+ * from the run's code as the ledger projects it (never a ledger commit), pushes the task branch even when the agent
+ * failed, then integrates with compare-and-swap pushes of the ledger (a rejected push means another job landed
+ * first: merge again and retry). Conflicts follow `on_conflict`. Re-running a task whose work already landed does
+ * nothing.
  */
 export async function runSingleTask(input: RunSingleTaskOptions): Promise<SingleTaskResult> {
   // Whatever an agent writes into the checkout's or the user's git config is undone before each fetch and push.
@@ -83,16 +91,13 @@ export async function runSingleTask(input: RunSingleTaskOptions): Promise<Single
   const options = { ...input, store: withGitConfigRestored(input.store, snapshot) };
   const { store, task, config, runId, checkoutDir } = options;
   const branches = runBranches(config.branch_prefix, runId);
-  const [env, existing] = await Promise.all([
-    commitIdentityEnv(checkoutDir),
-    store.head(branches.integration),
-  ]);
-  const target: LedgerTarget = { store, integrationBranch: branches.integration, env };
+  const [env, existing] = await Promise.all([commitIdentityEnv(checkoutDir), store.head(branches.ledger)]);
+  const target: LedgerTarget = { store, ledgerBranch: branches.ledger, runId, env };
   const head = existing ?? (await startRun(target, options));
   const ledger = await readLedger(store.repoDir, head, runId);
   const landed = ledger.findLast((entry) => entry.event === 'task' && entry.task === task.id);
   if (landed?.event === 'task' && (landed.status === 'integrated' || landed.status === 'resolved')) {
-    return finish(options, {
+    return finish(options, target, {
       status: landed.status,
       branch: landed.branch,
       commit: landed.commit,
@@ -103,11 +108,13 @@ export async function runSingleTask(input: RunSingleTaskOptions): Promise<Single
   const worktrees = new WorktreeSet(checkoutDir);
   const agentRuns: TaskFacts['agentRuns'] = [];
   // The first attempt starts from the head and ledger just read; a re-run reads them again.
-  let known: { head: string; ledger: LedgerRecord[] } | undefined = { head, ledger };
+  let known: LedgerRecord[] | undefined = ledger;
   const attempt = async (branch: string): Promise<TaskFacts> => {
-    const start = known?.head ?? (await store.head(branches.integration))!;
-    const startLedger = known?.ledger ?? (await readLedger(store.repoDir, start, runId));
+    const startLedger = known ?? (await readLedger(store.repoDir, await store.head(branches.ledger), runId));
     known = undefined;
+    const start = projectedHead(startLedger);
+    if (start === undefined)
+      throw new Error(`\`${branches.ledger}\` holds no start entry of run \`${runId}\``);
     const result: TaskAttemptResult = await runTaskAttempt({
       repoDir: checkoutDir,
       workspace: { kind: 'checkout' },
@@ -152,7 +159,7 @@ export async function runSingleTask(input: RunSingleTaskOptions): Promise<Single
   };
   const keep = async (facts: TaskFacts, fields: TaskEntryFields) => {
     await appendLedgerEntry(target, taskLedgerSubject(task, fields.status), taskLedgerEntry(facts, fields));
-    return finish(options, {
+    return finish(options, target, {
       status: fields.status,
       branch: facts.branch,
       commit: facts.commit,
@@ -193,7 +200,7 @@ export async function runSingleTask(input: RunSingleTaskOptions): Promise<Single
     const verify = config.verify
       ? await verifyIntegration(options, target, worktrees, config.verify)
       : undefined;
-    return finish(options, {
+    return finish(options, target, {
       status: step.merged,
       branch: facts.branch,
       commit: facts.commit,
@@ -217,7 +224,7 @@ function protectAgentConfig(trustedRef: string, start: string) {
   };
 }
 
-/** Creates the run's integration branch from the base; when another job was faster, uses theirs. */
+/** Creates the run's ledger branch from the base; when another job was faster, uses theirs. */
 async function startRun(target: LedgerTarget, options: RunSingleTaskOptions): Promise<string> {
   const baseCommit = await target.store.head(options.base);
   if (baseCommit === undefined) {
@@ -274,11 +281,11 @@ async function verifyIntegration(
   worktrees: WorktreeSet,
   command: string,
 ): Promise<VerifyResult> {
-  const head = (await target.store.head(target.integrationBranch))!;
+  const { projected } = await readLedgerHeads(target);
   return runVerify({
     worktrees,
     workDir: options.workDir,
-    commit: head,
+    commit: projected,
     command,
     timeoutMs: options.config.task_timeout_minutes * 60_000,
     signal: options.signal,
@@ -288,16 +295,22 @@ async function verifyIntegration(
 
 async function finish(
   options: RunSingleTaskOptions,
+  target: LedgerTarget,
   outcome: Omit<SingleTaskResult, 'report' | 'integrated'>,
 ): Promise<SingleTaskResult> {
   const branches = runBranches(options.config.branch_prefix, options.runId);
-  const tip = await options.store.head(branches.integration);
-  const report = buildRunReport(await readLedger(options.store.repoDir, tip, options.runId), {
+  if (options.advanceIntegration) await advanceIntegrationBranch(target, branches.integration);
+  const ledger = await readLedger(
+    options.store.repoDir,
+    await options.store.head(branches.ledger),
+    options.runId,
+  );
+  const report = buildRunReport(ledger, {
     runId: options.runId,
     plan: { tasks: [options.task] },
     base: options.base,
     integrationBranch: branches.integration,
-    integrationCommit: tip,
+    integrationCommit: projectedHead(ledger),
     taskBranch: branches.task,
   });
   return { ...outcome, integrated: outcome.status === 'integrated' || outcome.status === 'resolved', report };

@@ -52,10 +52,12 @@ describe('the bundled action in task mode', () => {
         conflicts: '[]',
       });
       expect(run.outputs.commit).toMatch(/^[0-9a-f]{40}$/);
-      expect(branches()).toEqual(['cluster/42/integration', 'cluster/42/tasks/greet']);
+      expect(branches()).toEqual(['cluster/42/integration', 'cluster/42/ledger', 'cluster/42/tasks/greet']);
       expect(show('cluster/42/integration', 'greet.txt')).toBe('hello');
-      expect(remote.git('log', '-1', '--format=%B', 'cluster/42/integration')).toMatch(
-        /^Cluster-Task: greet$/m,
+      expect(remote.git('log', '-1', '--format=%B', 'cluster/42/ledger')).toMatch(/^Cluster-Task: greet$/m);
+      // Without the App, the job keeps the integration branch current: the start and the task's merge, no entry.
+      expect(remote.git('log', '-1', '--format=%s', 'cluster/42/integration')).toBe(
+        'Merge task greet: Task greet',
       );
       expect(run.summary).toContain('| `greet` Task greet | integrated |');
     });
@@ -71,7 +73,7 @@ describe('the bundled action in task mode', () => {
       expect([a.outputs.status, b.outputs.status]).toEqual(['integrated', 'integrated']);
       expect(show('cluster/42/integration', 'a.txt')).toBe('a');
       expect(show('cluster/42/integration', 'b.txt')).toBe('b');
-      const ledger = await readLedger(remote.bare, 'cluster/42/integration', '42');
+      const ledger = await readLedger(remote.bare, 'cluster/42/ledger', '42');
       expect(ledger.map((entry) => entry.event)).toEqual(['start', 'task', 'task']);
     });
   });

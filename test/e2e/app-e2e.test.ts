@@ -327,7 +327,7 @@ describe('the App end to end against a fake GitHub', () => {
   });
 
   describe('when the pull request is closed', () => {
-    it('deletes the run’s task branches, keeping the integration branch', async () => {
+    it('deletes the run’s task branches, keeping the integration branch and the ledger', async () => {
       await setUp();
       const issue = fake.createIssue(REPO, {
         title: 'Tidy',
@@ -343,7 +343,8 @@ describe('the App end to end against a fake GitHub', () => {
         .trim()
         .split('\n')
         .map((line) => line.trim());
-      expect(left).toEqual([pull.pull!.head.ref]);
+      const head = pull.pull!.head.ref;
+      expect(left).toEqual([head, head.replace(/\/integration$/, '/ledger')]);
     });
 
     it('closed unmerged, opens no other pull request when every event is delivered again', async () => {

@@ -16,7 +16,7 @@ import { assertValidPlan } from '../../core/plan/validate-plan.ts';
 import { API, testOctokit } from '../github/github-api.ts';
 
 const RUN = '7-0123abcd';
-const BRANCH = `cluster/${RUN}/integration`;
+const BRANCH = `cluster/${RUN}/ledger`;
 const OTHER = 'f'.repeat(16);
 const config = ConfigSchema.parse({ max_parallel: 4 });
 const plan = assertValidPlan({
@@ -72,7 +72,7 @@ function input(
     context: context(),
     runId: RUN,
     repo: { owner: 'o', repo: 'r' },
-    integrationBranch: BRANCH,
+    ledgerBranch: BRANCH,
     taskBranch: (id: string) => `cluster/${RUN}/tasks/${id}`,
     issueNumber: 7,
     base: 'main',
@@ -212,8 +212,8 @@ describe('advanceRun', () => {
       );
 
       expect(messages.map((message) => message.split('\n')[0])).toEqual([
-        'Record task db as failed: DB',
-        'Record task api as skipped: API',
+        'Record task db as failed: DB [skip ci]',
+        'Record task api as skipped: API [skip ci]',
       ]);
       expect(result.state.tasks.get('db')?.entry?.reason).toContain(
         'its job ended (cancelled) without recording an outcome',

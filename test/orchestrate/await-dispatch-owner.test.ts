@@ -7,7 +7,7 @@ import { dispatchOwners, formatDispatchRecord } from '../../core/orchestrate/dis
 import { awaitDispatchOwner } from '../../core/run/await-dispatch-owner.ts';
 import { createTempRemote, type TempRemote } from '../helpers/temp-remote.ts';
 
-const BRANCH = 'cluster/7-0123abcd/integration';
+const BRANCH = 'cluster/7-0123abcd/ledger';
 const RUN = '7-0123abcd';
 const MINE = '1'.repeat(16);
 const OTHER = '2'.repeat(16);
@@ -48,7 +48,7 @@ function check(target: TempRemote, options: { timeoutMs?: number } = {}) {
   const checkout = target.clone();
   return awaitDispatchOwner({
     store: remoteBranchStore({ repoDir: checkout, remote: 'origin', guardPush: () => undefined }),
-    integrationBranch: BRANCH,
+    ledgerBranch: BRANCH,
     runId: RUN,
     taskId: 'api',
     token: MINE,

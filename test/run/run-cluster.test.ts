@@ -40,14 +40,21 @@ describe('runCluster', () => {
       expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
     });
 
-    it('records every outcome as a ledger commit with trailers on the integration branch', async () => {
+    it('records every outcome as a ledger commit with trailers on the ledger branch, and the integration branch holds the start and one merge per task', async () => {
       await runWithStub(repo, [
         { id: 'alpha', prompt: '@write a.txt = a' },
         { id: 'beta', prompt: '@write b.txt = b' },
       ]);
-      const ledger = await readLedger(repo.dir, 'cluster/r1/integration', 'r1');
+      const ledger = await readLedger(repo.dir, 'cluster/r1/ledger', 'r1');
       expect(ledger.map((entry) => entry.event)).toEqual(['start', 'task', 'task']);
-      const log = repo.git('log', '--first-parent', '--format=%B', 'cluster/r1/integration', '-n', '1');
+      expect(repo.git('rev-parse', 'cluster/r1/integration')).toBe(ledger.at(-1)!.projection);
+      const merges = repo.git('log', '--first-parent', '--format=%s', 'cluster/r1/integration').split('\n');
+      expect(merges.slice(0, 2).sort()).toEqual([
+        'Merge task alpha: Task alpha',
+        'Merge task beta: Task beta',
+      ]);
+      expect(merges.slice(2)).toEqual(['Start run r1: Test issue [skip ci]', 'initial commit']);
+      const log = repo.git('log', '--first-parent', '--format=%B', 'cluster/r1/ledger', '-n', '1');
       expect(log).toMatch(/^Cluster-Task: (alpha|beta)$/m);
       expect(log).toMatch(/^Cluster-Status: integrated$/m);
       expect(log).toMatch(/^Cluster-Resolution: clean$/m);

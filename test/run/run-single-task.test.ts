@@ -22,6 +22,7 @@ function job(
   prompt: string,
   config: ConfigInput = {},
   wrap: (store: BranchStore) => BranchStore = (store) => store,
+  options: { advanceIntegration?: boolean } = {},
 ) {
   const checkout = remote.clone();
   const [task] = assertValidPlan({ tasks: [{ id, title: `Task ${id}`, prompt }] }).tasks;
@@ -39,6 +40,7 @@ function job(
     config: ConfigSchema.parse(config),
     agent: createCommandAgent(stubAgentCommand()),
     workDir: `${checkout}-work`,
+    ...options,
   });
 }
 
@@ -46,16 +48,17 @@ const show = (ref: string, path: string) => remote.git('show', `${ref}:${path}`)
 
 describe('runSingleTask', () => {
   describe('with a clean task', () => {
-    it('creates the integration branch from the base, pushes the task branch and integrates it', async () => {
+    it('creates the ledger from the base, pushes the task branch and integrates it there, leaving the integration branch to the App', async () => {
       const result = await job('hello', '@write hello.txt = hello');
+      expect(() => remote.git('rev-parse', '--verify', '--quiet', 'cluster/r7/integration')).toThrow();
       expect(result).toMatchObject({
         status: 'integrated',
         integrated: true,
         branch: 'cluster/r7/tasks/hello',
       });
-      expect(show('cluster/r7/integration', 'hello.txt')).toBe('hello');
+      expect(show('cluster/r7/ledger', 'hello.txt')).toBe('hello');
       expect(show('cluster/r7/tasks/hello', 'hello.txt')).toBe('hello');
-      const ledger = await readLedger(remote.bare, 'cluster/r7/integration', 'r7');
+      const ledger = await readLedger(remote.bare, 'cluster/r7/ledger', 'r7');
       expect(ledger.map((entry) => entry.event)).toEqual(['start', 'task']);
       expect(result.report.tasks[0]).toMatchObject({
         id: 'hello',
@@ -64,12 +67,24 @@ describe('runSingleTask', () => {
       });
     });
 
+    it('without the App, moves the integration branch to the start and one merge of the task, no bookkeeping', async () => {
+      const result = await job('hello', '@write hello.txt = hello', {}, undefined, {
+        advanceIntegration: true,
+      });
+
+      expect(show('cluster/r7/integration', 'hello.txt')).toBe('hello');
+      expect(
+        remote.git('log', '--first-parent', '--format=%s', 'cluster/r7/integration').split('\n'),
+      ).toEqual(['Merge task hello: Task hello', 'Start run r7: Remote issue [skip ci]', 'initial commit']);
+      expect(result.report.integrationCommit).toBe(remote.git('rev-parse', 'cluster/r7/integration'));
+    });
+
     it('does nothing when the task already landed (a re-run job)', async () => {
       await job('hello', '@write hello.txt = hello');
-      const before = remote.git('rev-parse', 'cluster/r7/integration');
+      const before = remote.git('rev-parse', 'cluster/r7/ledger');
       const again = await job('hello', '@write hello.txt = changed');
       expect(again).toMatchObject({ status: 'integrated', alreadyDone: true });
-      expect(remote.git('rev-parse', 'cluster/r7/integration')).toBe(before);
+      expect(remote.git('rev-parse', 'cluster/r7/ledger')).toBe(before);
     });
   });
 
@@ -79,17 +94,17 @@ describe('runSingleTask', () => {
       const betaLanded = Promise.withResolvers<void>();
       const alphaReady = Promise.withResolvers<void>();
       const outcomes: string[] = [];
-      const integration = 'cluster/r7/integration';
+      const ledgerBranch = 'cluster/r7/ledger';
       const alphaStore = (store: BranchStore): BranchStore => ({
         ...store,
         head: store.head,
         async compareAndSwap(branch, next, expected, reason) {
-          if (branch === integration && expected !== undefined) {
+          if (branch === ledgerBranch && expected !== undefined) {
             alphaReady.resolve();
             await betaLanded.promise;
           }
           const swapped = await store.compareAndSwap(branch, next, expected, reason);
-          if (branch === integration && expected !== undefined)
+          if (branch === ledgerBranch && expected !== undefined)
             outcomes.push(`alpha ${swapped ? 'landed' : 'rejected'}`);
           return swapped;
         },
@@ -98,10 +113,10 @@ describe('runSingleTask', () => {
         ...store,
         head: store.head,
         async compareAndSwap(branch, next, expected, reason) {
-          if (branch === integration && expected !== undefined && reason.includes('integrate'))
+          if (branch === ledgerBranch && expected !== undefined && reason.includes('integrate'))
             await alphaReady.promise;
           const swapped = await store.compareAndSwap(branch, next, expected, reason);
-          if (branch === integration && expected !== undefined && swapped && reason.includes('integrate')) {
+          if (branch === ledgerBranch && expected !== undefined && swapped && reason.includes('integrate')) {
             outcomes.push('beta landed');
             betaLanded.resolve();
           }
@@ -114,9 +129,9 @@ describe('runSingleTask', () => {
       ]);
       expect(outcomes.slice(0, 3)).toEqual(['beta landed', 'alpha rejected', 'alpha landed']);
       expect([a.status, b.status]).toEqual(['integrated', 'integrated']);
-      expect(show('cluster/r7/integration', 'a.txt')).toBe('a');
-      expect(show('cluster/r7/integration', 'b.txt')).toBe('b');
-      const ledger = await readLedger(remote.bare, 'cluster/r7/integration', 'r7');
+      expect(show('cluster/r7/ledger', 'a.txt')).toBe('a');
+      expect(show('cluster/r7/ledger', 'b.txt')).toBe('b');
+      const ledger = await readLedger(remote.bare, 'cluster/r7/ledger', 'r7');
       expect(ledger.filter((entry) => entry.event === 'start')).toHaveLength(1);
       expect(
         ledger
@@ -179,7 +194,7 @@ describe('runSingleTask', () => {
       signal.fire();
       const result = await clashing;
       expect(result.status).toBe('resolved');
-      expect(show('cluster/r7/integration', 'notes.txt')).toContain('TWO from first\nTWO from second');
+      expect(show('cluster/r7/ledger', 'notes.txt')).toContain('TWO from first\nTWO from second');
     });
 
     it('with on_conflict retry, re-runs the task on the integration branch', async () => {
@@ -190,7 +205,7 @@ describe('runSingleTask', () => {
       signal.fire();
       const result = await clashing;
       expect(result).toMatchObject({ status: 'resolved', branch: 'cluster/r7/retries/second' });
-      expect(show('cluster/r7/integration', 'notes.txt')).toContain('TWO from second');
+      expect(show('cluster/r7/ledger', 'notes.txt')).toContain('TWO from second');
     });
   });
 
