@@ -93,10 +93,22 @@ export function pullRequestPayload(
   action: string,
   sender: FakeUser,
 ): WebhookPayload {
+  const pull = pullJson(core.state, repo, issue, live, core.urls);
+  // Some actions' descriptions (`synchronize`) require fields the REST object leaves out; every action allows them.
+  const withRepoExtras = <T extends { repo: object | null }>(side: T) => ({
+    ...side,
+    repo: side.repo === null ? null : { ...side.repo, has_discussions: false, topics: [] },
+  });
   return {
     action,
     number: issue.number,
-    pull_request: pullJson(core.state, repo, issue, live, core.urls),
+    pull_request: {
+      ...pull,
+      active_lock_reason: null,
+      requested_teams: [],
+      base: withRepoExtras(pull.base),
+      head: withRepoExtras(pull.head),
+    },
     ...envelope(core, repo, sender),
   };
 }
