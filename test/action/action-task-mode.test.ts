@@ -183,7 +183,7 @@ describe('the bundled action in task mode', () => {
           excerpt: formatDispatchRecord({ token: TOKEN, tasks: [{ id: 't', attempt: 1 }] }),
         }),
       );
-      remote.git('update-ref', 'refs/heads/bots/cluster/42/integration', dispatched);
+      remote.git('update-ref', 'refs/heads/bots/cluster/42/ledger', dispatched);
     }
 
     it('finds the run under the prefix the App sent and runs the recorded verify, not the checkout’s', async () => {
@@ -216,7 +216,7 @@ describe('the bundled action in task mode', () => {
 
       expect(run.error).toBeUndefined();
       expect(run.outputs).toMatchObject({ status: 'integrated', branch: 'bots/cluster/42/tasks/t' });
-      expect(show('bots/cluster/42/integration', 't.txt')).toBe('t');
+      expect(show('bots/cluster/42/ledger', 't.txt')).toBe('t');
       expect(branches()).toEqual([]);
       expect(existsSync(recorded)).toBe(true);
       expect(existsSync(local)).toBe(false);

@@ -60,7 +60,7 @@ async function dispatchCluster(inputs: Record<string, string>) {
 
 describe('the fake GitHub’s workflow runner', () => {
   describe('with a task-mode dispatch of the claude-cluster workflow', () => {
-    it('runs one bundled-action job per task, pushes the task and integration branches, and reports through webhooks', async () => {
+    it('runs one bundled-action job per task, pushes the task, ledger and integration branches, and reports through webhooks', async () => {
       const tasks = [task('alpha', '@write a.txt = a'), task('beta', '@write b.txt = b')];
       const { run: done, jobs } = await dispatchCluster({
         mode: 'task',
@@ -80,6 +80,7 @@ describe('the fake GitHub’s workflow runner', () => {
       expect(jobs.slice(1).map((job) => job.outputs.status)).toEqual(['integrated', 'integrated']);
       expect(await branches()).toEqual([
         'cluster/42/integration',
+        'cluster/42/ledger',
         'cluster/42/tasks/alpha',
         'cluster/42/tasks/beta',
       ]);

@@ -77,7 +77,7 @@ describe('a task job with a hostile agent', () => {
   it('runs none of the hooks, fsmonitor or filters it planted, so none sees a secret', async () => {
     const { result } = await hostileJob(plantingAgent(loot));
     expect(result.status).toBe('integrated');
-    expect(remote.git('show', 'cluster/r7/integration:work.txt')).toBe('work');
+    expect(remote.git('show', 'cluster/r7/ledger:work.txt')).toBe('work');
     expect(loot.files()).toEqual([]);
     for (const secret of SECRET_VALUES) expect(loot.text()).not.toContain(secret);
   });
@@ -170,7 +170,7 @@ describe('a task job whose agent redirects the remote in the git config', () => 
       ].join('\n'),
     );
     expect(result.status).toBe('integrated');
-    expect(remote.git('show', 'cluster/r7/integration:work.txt')).toBe('work');
+    expect(remote.git('show', 'cluster/r7/ledger:work.txt')).toBe('work');
     expect(execFileSync('git', ['for-each-ref'], { cwd: evil, encoding: 'utf8' })).toBe('');
   });
 });

@@ -142,7 +142,7 @@ describe('runSingleTask', () => {
     });
   });
 
-  describe('with many jobs starting at once before the integration branch exists', () => {
+  describe('with many jobs starting at once before the run’s branches exist', () => {
     it('starts the run once and lands every task, round after round', async () => {
       for (let round = 0; round < 10; round++) {
         // Each round starts a fresh run: none of the run's branches exist yet.
@@ -160,8 +160,8 @@ describe('runSingleTask', () => {
         expect(results.map((result) => result.status === 'fulfilled' && result.value.status)).toEqual(
           ids.map(() => 'integrated'),
         );
-        for (const id of ids) expect(show('cluster/r7/integration', `${id}.txt`)).toBe(id);
-        const ledger = await readLedger(remote.bare, 'cluster/r7/integration', 'r7');
+        for (const id of ids) expect(show('cluster/r7/ledger', `${id}.txt`)).toBe(id);
+        const ledger = await readLedger(remote.bare, 'cluster/r7/ledger', 'r7');
         expect(ledger.filter((entry) => entry.event === 'start')).toHaveLength(1);
       }
     }, 240_000);
