@@ -172,16 +172,17 @@ describe.each([
     expect(result.exitCode).toBe(0);
   });
 
-  it('sets up a repository with init', async (context) => {
-    const help = await cli(node, ['--help']);
-    // `claude-cluster init` lands on its own branch. Until it is merged the CLI has no such command, and this test
-    // says so by being reported as skipped (vitest lists it); once merged, it runs.
-    if (!/^\s+init\b/m.test(help.stdout)) context.skip('claude-cluster init lands separately');
+  it('sets up a repository with init: the workflow and a commented configuration', async () => {
     const fresh = createTempRepo();
     try {
       const result = await cli(node, ['init', '--repo', fresh.dir]);
       expect(result.stderr).not.toMatch(/Error|not a function/);
       expect(result.exitCode).toBe(0);
+      // The templates ship in the package: the workflow is written with the action reference filled in.
+      const workflow = readFileSync(join(fresh.dir, '.github', 'workflows', 'claude-cluster.yml'), 'utf8');
+      const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8'));
+      expect(workflow).toContain(`uses: claude-cluster/claude-cluster@v${version}`);
+      expect(readFileSync(join(fresh.dir, '.github', 'claude-cluster.yml'), 'utf8')).toMatch(/^# /m);
     } finally {
       fresh.remove();
     }
