@@ -6,7 +6,7 @@ import { planCommand } from './commands/plan-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
 import { describeCliError } from './describe-cli-error.ts';
-import { readPackageVersion } from './read-package-version.ts';
+import { readPackageManifest } from './read-package-manifest.ts';
 
 /**
  * Runs the `claude-cluster` command line with `argv` (without `node` and the script) and returns the exit code.
@@ -18,7 +18,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .description(
       'Turn one issue into a team of agents: dependency-aware subtasks, one integration branch, one PR body.',
     )
-    .version(readPackageVersion(), '-V, --version', 'print the version of claude-cluster')
+    .version(readPackageManifest().version, '-V, --version', 'print the version of claude-cluster')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
