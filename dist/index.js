@@ -17280,7 +17280,10 @@ ${renderMermaid(tasks, { titleChars: detail.mermaid })}`);
   }
   if (detail.summaryChars !== "omitted") sections.push(renderTaskSummaries(tasks, detail.summaryChars));
   sections.push(
-    renderWithheldChanges(tasks, { patch: detail.withheldPatch, integrationBranch: report.integrationBranch })
+    renderWithheldChanges(tasks, {
+      patch: detail.withheldPatch,
+      integrationBranch: report.integrationBranch
+    })
   );
   sections.push(renderConflictNotes(tasks, { excerpt: detail.excerpt, compact: detail.compactConflicts }));
   sections.push(renderOverlapWarnings(report.overlaps));
@@ -17433,7 +17436,10 @@ ${excerpt.replace(/\n$/, "")}
 ${fence}`);
   }
   if (withheld !== void 0 && withheld.length > 0) {
-    const text = JSON.stringify(withheld).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+    const text = JSON.stringify(withheld).replace(
+      /[\u2028\u2029]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16)}`
+    );
     const fence = fenceFor(text);
     parts.push(`${fence}${WITHHELD_INFO}
 ${text}
@@ -17872,7 +17878,18 @@ async function historyRefused(dir, from, to, rules) {
 }
 async function patchOf(dir, from, to, path) {
   const diff = (await runGit(
-    ["diff", "--binary", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", from, to, "--", path],
+    [
+      "diff",
+      "--binary",
+      "--no-renames",
+      "--no-color",
+      "--no-ext-diff",
+      "--no-textconv",
+      from,
+      to,
+      "--",
+      path
+    ],
     { cwd: dir, env: LITERAL2 }
   )).stdout;
   if (diff.length <= WITHHELD_PATCH_CAP) return { patch: diff };
@@ -17932,9 +17949,12 @@ async function withholdChanges(input) {
     env: input.env,
     input: input.message
   })).stdout.trim();
-  await runGit(["update-ref", "-m", "cluster: withhold refused changes", `refs/heads/${input.branch}`, newHead, head], {
-    cwd: dir
-  });
+  await runGit(
+    ["update-ref", "-m", "cluster: withhold refused changes", `refs/heads/${input.branch}`, newHead, head],
+    {
+      cwd: dir
+    }
+  );
   const left = new Set(withheld.map((change) => change.path));
   return { head: newHead, files: files.filter((file) => !left.has(file)), withheld };
 }
