@@ -17866,6 +17866,18 @@ async function blobSizes(dir, shas) {
   }
   return sizes;
 }
+async function findRefusedChange(dir, from, to, rules) {
+  const changes = await changesBetween(dir, from, to);
+  const workflow = changes.find((change) => change.path.startsWith(WORKFLOWS_DIR));
+  if (workflow !== void 0) return { path: workflow.path, reason: "workflow" };
+  const added = changes.filter((c) => c.newSha !== ZERO && c.newMode !== SUBMODULE_MODE);
+  const sizes = await blobSizes(
+    dir,
+    added.map((c) => c.newSha)
+  );
+  const large = added.find((change) => (sizes.get(change.newSha) ?? 0) > rules.maxFileBytes);
+  return large === void 0 ? void 0 : { path: large.path, reason: "size" };
+}
 async function historyRefused(dir, from, to, rules) {
   const workflows = await runGit(
     ["log", "--format=", "--name-only", "--no-renames", `${from}..${to}`, "--", WORKFLOWS_DIR],
@@ -18569,6 +18581,10 @@ async function resolveConflictWithAgent(input) {
         agent
       };
     }
+    const refused = await input.findRefused?.(input.heads.ledgerHead, tree);
+    if (refused !== void 0) {
+      return { resolved: false, reason: `the resolution ${refused}; it was not committed`, agent };
+    }
     const { ledgerCommit } = await commitProjectedMerge(dir, env, {
       tree,
       heads: input.heads,
@@ -18682,6 +18698,12 @@ async function integrateAttempt(context, task, facts, earlier) {
     taskCommit: facts.commit,
     agent: context.agent,
     findSecret: (from, to) => findCommittedSecret(context.target.store.repoDir, from, to, context.secrets ?? []),
+    findRefused: async (from, to) => {
+      if (context.withhold === void 0) return void 0;
+      const refused = await findRefusedChange(context.target.store.repoDir, from, to, context.withhold);
+      if (refused === void 0) return void 0;
+      return refused.reason === "workflow" ? `changes the workflow file \`${refused.path}\`, which a job's token may not push` : `adds \`${refused.path}\`, larger than GitHub's file size limit`;
+    },
     agentInput: {
       prompt: buildResolvePrompt({
         task,
@@ -18884,7 +18906,7 @@ async function runSingleTask(input) {
       env: target.env,
       ...options.secrets === void 0 ? {} : { secrets: options.secrets },
       commitMessage: (agent) => taskCommitMessage(runId, task, agent),
-      withhold: options.withhold ?? { maxFileBytes: GITHUB_MAX_FILE_BYTES },
+      withhold: withholdRules(options),
       around: options.trustedConfigRef === void 0 ? void 0 : protectAgentConfig(options.trustedConfigRef, start)
     });
     agentRuns.push(result.agent);
@@ -19003,8 +19025,12 @@ function integrateContext(options, target, worktrees) {
     },
     onResolving: () => {
     },
-    ...options.secrets === void 0 ? {} : { secrets: options.secrets }
+    ...options.secrets === void 0 ? {} : { secrets: options.secrets },
+    withhold: withholdRules(options)
   };
+}
+function withholdRules(options) {
+  return options.withhold ?? { maxFileBytes: GITHUB_MAX_FILE_BYTES };
 }
 async function verifyIntegration(options, target, worktrees, command) {
   const { projected } = await readLedgerHeads(target);

@@ -87,6 +87,29 @@ async function blobSizes(dir: string, shas: string[]): Promise<Map<string, numbe
   return sizes;
 }
 
+/**
+ * The first change between the trees or commits `from` and `to` that GitHub would refuse from a job's token (a path
+ * under `.github/workflows/`, a file over the limit), or undefined. For work that cannot be split, such as a conflict
+ * resolution.
+ */
+export async function findRefusedChange(
+  dir: string,
+  from: string,
+  to: string,
+  rules: WithholdRules,
+): Promise<Pick<WithheldChange, 'path' | 'reason'> | undefined> {
+  const changes = await changesBetween(dir, from, to);
+  const workflow = changes.find((change) => change.path.startsWith(WORKFLOWS_DIR));
+  if (workflow !== undefined) return { path: workflow.path, reason: 'workflow' };
+  const added = changes.filter((c) => c.newSha !== ZERO && c.newMode !== SUBMODULE_MODE);
+  const sizes = await blobSizes(
+    dir,
+    added.map((c) => c.newSha),
+  );
+  const large = added.find((change) => (sizes.get(change.newSha) ?? 0) > rules.maxFileBytes);
+  return large === undefined ? undefined : { path: large.path, reason: 'size' };
+}
+
 /** Whether a commit between `from` and `to` (the agent's own commits) carries something GitHub refuses. */
 async function historyRefused(dir: string, from: string, to: string, rules: WithholdRules): Promise<boolean> {
   const workflows = await runGit(

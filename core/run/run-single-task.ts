@@ -145,7 +145,7 @@ export async function runSingleTask(input: RunSingleTaskOptions): Promise<Single
       env: target.env,
       ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
       commitMessage: (agent) => taskCommitMessage(runId, task, agent),
-      withhold: options.withhold ?? { maxFileBytes: GITHUB_MAX_FILE_BYTES },
+      withhold: withholdRules(options),
       around:
         options.trustedConfigRef === undefined
           ? undefined
@@ -280,7 +280,12 @@ function integrateContext(
     spend: () => {},
     onResolving: () => {},
     ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
+    withhold: withholdRules(options),
   };
+}
+
+function withholdRules(options: RunSingleTaskOptions): WithholdRules {
+  return options.withhold ?? { maxFileBytes: GITHUB_MAX_FILE_BYTES };
 }
 
 async function verifyIntegration(

@@ -3,12 +3,13 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCommandAgent } from '../../core/agent/command-agent.ts';
-import { ConfigSchema } from '../../core/config/config-schema.ts';
+import { type ConfigInput, ConfigSchema } from '../../core/config/config-schema.ts';
 import { readLedger } from '../../core/integrate/read-ledger.ts';
 import { remoteBranchStore } from '../../core/integrate/remote-branch-store.ts';
 import { assertValidPlan } from '../../core/plan/validate-plan.ts';
 import { renderReport } from '../../core/report/render-report.ts';
 import { runSingleTask } from '../../core/run/run-single-task.ts';
+import { createSignalFile } from '../helpers/signal-file.ts';
 import { createTempRemote, type TempRemote } from '../helpers/temp-remote.ts';
 import { stubAgentCommand } from '../helpers/temp-repo.ts';
 
@@ -36,7 +37,7 @@ beforeEach(() => {
 });
 afterEach(() => remote.remove());
 
-function job(id: string, prompt: string) {
+function job(id: string, prompt: string, config: ConfigInput = {}, agentCommand = stubAgentCommand()) {
   const checkout = remote.clone();
   const [task] = assertValidPlan({ tasks: [{ id, title: `Task ${id}`, prompt }] }).tasks;
   return runSingleTask({
@@ -46,8 +47,8 @@ function job(id: string, prompt: string) {
     task: task!,
     base: 'main',
     title: 'Remote issue',
-    config: ConfigSchema.parse({}),
-    agent: createCommandAgent(stubAgentCommand()),
+    config: ConfigSchema.parse(config),
+    agent: createCommandAgent(agentCommand),
     workDir: `${checkout}-work`,
     withhold: { maxFileBytes: 1024 },
   });
@@ -153,5 +154,27 @@ describe('a task whose push GitHub would refuse from a job token', () => {
     expect(result.status).toBe('integrated');
     expect(show('cluster/r7/ledger', 'c.txt')).toBe('gamma');
     expect((await taskEntry('own')).withheld).toBeUndefined();
+  });
+
+  it('refuses a conflict resolution that edits a workflow, leaving the task conflicted instead of failing the job', async () => {
+    const signal = createSignalFile();
+    // The resolver touches a workflow before resolving as the stub does; in task mode it runs the stub as is.
+    const resolver = `sh -c 'if [ "$CLUSTER_MODE" = resolve ]; then echo "# x" >> .github/workflows/ci.yml; fi; exec ${stubAgentCommand().replace(/'/g, '')}'`;
+    const clashing = job(
+      'second',
+      `@wait-for ${signal.path}\n@write notes.txt = second`,
+      { on_conflict: 'resolve' },
+      resolver,
+    );
+    await signal.waiting();
+    await job('first', '@write notes.txt = first');
+    signal.fire();
+    const result = await clashing;
+
+    expect(result.status).toBe('conflicted');
+    expect(result.report.tasks[0]?.reason).toContain(
+      "the resolution changes the workflow file `.github/workflows/ci.yml`, which a job's token may not push",
+    );
+    expect(show('cluster/r7/ledger', '.github/workflows/ci.yml')).toBe(WORKFLOW.trimEnd());
   });
 });
