@@ -17842,6 +17842,9 @@ var WITHHELD_PATCH_CAP = 1e5;
 var ZERO = "0".repeat(40);
 var SUBMODULE_MODE = "160000";
 var LITERAL2 = { GIT_LITERAL_PATHSPECS: "1" };
+function isWorkflowPath(path) {
+  return path.startsWith(WORKFLOWS_DIR) || path === WORKFLOWS_DIR.slice(0, -1);
+}
 async function changesBetween(dir, from, to) {
   const raw = (await runGit(["diff-tree", "-r", "--no-renames", "-z", from, to], { cwd: dir })).stdout;
   const parts = raw.split("\0");
@@ -17868,7 +17871,7 @@ async function blobSizes(dir, shas) {
 }
 async function findRefusedChange(dir, from, to, rules) {
   const changes = await changesBetween(dir, from, to);
-  const workflow = changes.find((change) => change.path.startsWith(WORKFLOWS_DIR));
+  const workflow = changes.find((change) => isWorkflowPath(change.path));
   if (workflow !== void 0) return { path: workflow.path, reason: "workflow" };
   const added = changes.filter((c) => c.newSha !== ZERO && c.newMode !== SUBMODULE_MODE);
   const sizes = await blobSizes(
@@ -17939,7 +17942,7 @@ async function withholdChanges(input) {
   for (const change of changes) {
     const bytes = change.newSha === ZERO ? void 0 : sizes.get(change.newSha);
     const sized = bytes === void 0 ? {} : { bytes };
-    if (change.path.startsWith(WORKFLOWS_DIR)) {
+    if (isWorkflowPath(change.path)) {
       const patch = bytes !== void 0 && bytes > WITHHELD_PATCH_CAP ? {} : await patchOf(dir, startCommit, head, change.path);
       withheld.push({ path: change.path, reason: "workflow", ...sized, ...patch });
     } else if (bytes !== void 0 && bytes > rules.maxFileBytes) {

@@ -53,6 +53,11 @@ const SUBMODULE_MODE = '160000';
 // Paths are data, never pathspec magic.
 const LITERAL = { GIT_LITERAL_PATHSPECS: '1' };
 
+/** Whether GitHub counts `path` as a workflow change: a file under `.github/workflows/`, or one replacing that folder. */
+function isWorkflowPath(path: string): boolean {
+  return path.startsWith(WORKFLOWS_DIR) || path === WORKFLOWS_DIR.slice(0, -1);
+}
+
 interface RawChange {
   path: string;
   newMode: string;
@@ -99,7 +104,7 @@ export async function findRefusedChange(
   rules: WithholdRules,
 ): Promise<Pick<WithheldChange, 'path' | 'reason'> | undefined> {
   const changes = await changesBetween(dir, from, to);
-  const workflow = changes.find((change) => change.path.startsWith(WORKFLOWS_DIR));
+  const workflow = changes.find((change) => isWorkflowPath(change.path));
   if (workflow !== undefined) return { path: workflow.path, reason: 'workflow' };
   const added = changes.filter((c) => c.newSha !== ZERO && c.newMode !== SUBMODULE_MODE);
   const sizes = await blobSizes(
@@ -190,7 +195,7 @@ export async function withholdChanges(input: WithholdInput): Promise<WithholdRes
   for (const change of changes) {
     const bytes = change.newSha === ZERO ? undefined : sizes.get(change.newSha);
     const sized = bytes === undefined ? {} : { bytes };
-    if (change.path.startsWith(WORKFLOWS_DIR)) {
+    if (isWorkflowPath(change.path)) {
       const patch =
         bytes !== undefined && bytes > WITHHELD_PATCH_CAP
           ? {}

@@ -177,4 +177,20 @@ describe('a task whose push GitHub would refuse from a job token', () => {
     );
     expect(show('cluster/r7/ledger', '.github/workflows/ci.yml')).toBe(WORKFLOW.trimEnd());
   });
+
+  it('withholds a file that replaces the workflows folder, keeping the folder as it was', async () => {
+    const result = await job(
+      'flat',
+      'replace the folder',
+      {},
+      `sh -c 'rm -r .github/workflows && echo "not a folder" > .github/workflows && echo delta > d.txt'`,
+    );
+    expect(result.status).toBe('integrated');
+    expect(show('cluster/r7/ledger', 'd.txt')).toBe('delta');
+    expect(show('cluster/r7/ledger', '.github/workflows/ci.yml')).toBe(WORKFLOW.trimEnd());
+    expect((await taskEntry('flat')).withheld?.map((change) => change.path)).toEqual([
+      '.github/workflows',
+      '.github/workflows/ci.yml',
+    ]);
+  });
 });
