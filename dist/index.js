@@ -17173,9 +17173,13 @@ function renderHeading(report, counts) {
   const title = report.title.trim() === "" ? `Run ${codeSpan(report.runId)}` : escapeText(clip2(report.title, 200));
   const head = report.integrationCommit === void 0 ? "" : ` at ${codeSpan(shortSha(report.integrationCommit))}`;
   const branch = `Integration branch ${codeSpan(report.integrationBranch)}${head}, based on ${codeSpan(report.base)}.`;
+  return [`## ${title}`, "", describeOutcome(report, counts), "", branch].join("\n");
+}
+function describeOutcome(report, counts) {
   const withheld = countWithheld(report.tasks);
-  const summary2 = withheld === 0 ? describeCounts(counts) : `${describeCounts(counts)} ${countOf(withheld, "change was", "changes were")} withheld: a maintainer must apply ${withheld === 1 ? "it" : "them"} (see "Changes a maintainer must apply").`;
-  return [`## ${title}`, "", summary2, "", branch].join("\n");
+  if (withheld === 0) return describeCounts(counts);
+  const them = withheld === 1 ? "it" : "them";
+  return `${describeCounts(counts)} ${countOf(withheld, "change was", "changes were")} withheld: a maintainer must apply ${them} (see "Changes a maintainer must apply").`;
 }
 function truncationNote(report, maxLength) {
   return `_… Cut to fit the limit of ${maxLength} characters; the integration branch ${codeSpan(report.integrationBranch)} and the task branches hold everything._`;

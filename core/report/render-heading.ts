@@ -15,12 +15,18 @@ export function renderHeading(report: RunReport, counts: ReportCounts): string {
   const head =
     report.integrationCommit === undefined ? '' : ` at ${codeSpan(shortSha(report.integrationCommit))}`;
   const branch = `Integration branch ${codeSpan(report.integrationBranch)}${head}, based on ${codeSpan(report.base)}.`;
+  return [`## ${title}`, '', describeOutcome(report, counts), '', branch].join('\n');
+}
+
+/**
+ * The one-line summary of a run (see `describeCounts`), followed by how many changes were withheld for a maintainer
+ * to apply, when any were.
+ */
+export function describeOutcome(report: RunReport, counts: ReportCounts): string {
   const withheld = countWithheld(report.tasks);
-  const summary =
-    withheld === 0
-      ? describeCounts(counts)
-      : `${describeCounts(counts)} ${countOf(withheld, 'change was', 'changes were')} withheld: a maintainer must apply ${withheld === 1 ? 'it' : 'them'} (see "Changes a maintainer must apply").`;
-  return [`## ${title}`, '', summary, '', branch].join('\n');
+  if (withheld === 0) return describeCounts(counts);
+  const them = withheld === 1 ? 'it' : 'them';
+  return `${describeCounts(counts)} ${countOf(withheld, 'change was', 'changes were')} withheld: a maintainer must apply ${them} (see "Changes a maintainer must apply").`;
 }
 
 /** The final line of a view that even in its smallest form did not fit its length limit. */

@@ -67,5 +67,11 @@ describe('a task that edits a workflow file', () => {
     );
     expect(pull.body).toContain('  +name: extra\n  +on: push\n');
     expect(pull.body).toContain('`git apply <file>`');
+    const checks = [...fake.state.checkRuns.values()].filter(
+      (check) => check.repoFullName === REPO && check.name === 'claude-cluster',
+    );
+    expect(checks.map((check) => check.output.title)).toContain(
+      '2 of 2 tasks integrated. 1 change was withheld: a maintainer must apply it (see "Changes a maintainer must apply").',
+    );
   });
 });
