@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { WithheldChange } from '../git/withhold-changes.ts';
 
 /**
  * The ledger: every run outcome is a commit on the run's ledger branch carrying `Cluster-*` trailers, so the
@@ -48,6 +49,15 @@ export const ControlEntrySchema = z.object({
   excerpt: z.string().optional(),
 });
 
+/** A change left out of a task's commit because GitHub refuses it from a job's token (see withhold-changes.ts). */
+export const WithheldChangeSchema = z.object({
+  path: z.string(),
+  reason: z.enum(['workflow', 'size']),
+  bytes: z.number().int().nonnegative().optional(),
+  patch: z.string().optional(),
+  patchTruncated: z.boolean().optional(),
+}) satisfies z.ZodType<WithheldChange>;
+
 /** One task outcome. */
 export const TaskEntrySchema = z.object({
   event: z.literal('task'),
@@ -66,6 +76,8 @@ export const TaskEntrySchema = z.object({
   reason: z.string().optional(),
   summary: z.string().optional(),
   excerpt: z.string().optional(),
+  /** Changes a maintainer must apply: kept as JSON in their own block (patches are multi-line). */
+  withheld: json(z.array(WithheldChangeSchema)).optional(),
 });
 
 /** The verify command's result. */
@@ -123,6 +135,8 @@ const FIELD_BY_KEY = new Map(Object.entries(TRAILER_KEYS).map(([field, key]) => 
 
 /** The info string of the fenced block that holds an entry's excerpt (conflict hunks, verify output). */
 const EXCERPT_INFO = 'cluster-excerpt';
+/** The info string of the fenced block that holds a task's withheld changes as one line of JSON. */
+const WITHHELD_INFO = 'cluster-withheld';
 const TRAILER_VALUE_LIMIT = 1000;
 
 function oneLine(value: string): string {
@@ -139,7 +153,11 @@ function fenceFor(text: string): string {
 export type LedgerEntryInput =
   | (Omit<z.input<typeof StartEntrySchema>, 'issue'> & { issue?: number })
   | ControlEntry
-  | (Omit<TaskEntry, 'files' | 'conflicts'> & { files: string[]; conflicts: string[] })
+  | (Omit<TaskEntry, 'files' | 'conflicts' | 'withheld'> & {
+      files: string[];
+      conflicts: string[];
+      withheld?: WithheldChange[];
+    })
   | (Omit<VerifyEntry, 'passed' | 'exitCode'> & { passed: boolean; exitCode: number | null });
 
 /**
@@ -154,7 +172,10 @@ export const SKIP_CI = '[skip ci]';
  */
 export function formatLedgerMessage(subject: string, entry: LedgerEntryInput, body = ''): string {
   const lines: string[] = [];
-  const { excerpt, ...fields } = entry as LedgerEntryInput & { excerpt?: string };
+  const { excerpt, withheld, ...fields } = entry as LedgerEntryInput & {
+    excerpt?: string;
+    withheld?: WithheldChange[];
+  };
   for (const [field, value] of Object.entries(fields)) {
     const key = TRAILER_KEYS[field];
     if (key === undefined || value === undefined || value === null) continue;
@@ -166,6 +187,15 @@ export function formatLedgerMessage(subject: string, entry: LedgerEntryInput, bo
   if (excerpt) {
     const fence = fenceFor(excerpt);
     parts.push(`${fence}${EXCERPT_INFO}\n${excerpt.replace(/\n$/, '')}\n${fence}`);
+  }
+  if (withheld !== undefined && withheld.length > 0) {
+    // One line of JSON: no newline inside, so neither this block nor the excerpt can end the other.
+    const text = JSON.stringify(withheld).replace(
+      /[\u2028\u2029]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+    );
+    const fence = fenceFor(text);
+    parts.push(`${fence}${WITHHELD_INFO}\n${text}\n${fence}`);
   }
   parts.push(lines.join('\n'));
   return `${parts.join('\n\n')}\n`;
@@ -184,6 +214,10 @@ export function parseLedgerMessage(message: string): LedgerEntry | undefined {
   if (raw.event === undefined) return undefined;
   const excerpt = new RegExp(`^(\`{3,})${EXCERPT_INFO}\\n([\\s\\S]*?)\\n\\1$`, 'm').exec(message);
   if (excerpt) raw.excerpt = excerpt[2]!;
+  // Looked for after the excerpt only: an excerpt (an agent's conflict hunks) cannot forge this block.
+  const rest = excerpt ? message.slice(excerpt.index + excerpt[0].length) : message;
+  const withheld = new RegExp(`^(\`{3,})${WITHHELD_INFO}\\n([^\\n]*)\\n\\1$`, 'm').exec(rest);
+  if (withheld) raw.withheld = withheld[2]!;
   const parsed = LedgerEntrySchema.safeParse(raw);
   return parsed.success ? parsed.data : undefined;
 }

@@ -27,6 +27,11 @@ export interface ResolveConflictInput {
    * refused, never published.
    */
   findSecret?: (from: string, to: string) => Promise<string | undefined>;
+  /**
+   * Describes a change between two trees that the push would be refused for (task mode: a workflow file, a file over
+   * GitHub's limit), if any: such a resolution is refused, since it cannot be split from the merge.
+   */
+  findRefused?: (from: string, to: string) => Promise<string | undefined>;
   /** Message of the integration branch's merge (see `projectedMergeMessage`). */
   mergeMessage: string;
 }
@@ -86,6 +91,10 @@ export async function resolveConflictWithAgent(input: ResolveConflictInput): Pro
         reason: `the resolution holds a secret of this job (a token or model key) in \`${leak}\`; it was not committed`,
         agent,
       };
+    }
+    const refused = await input.findRefused?.(input.heads.ledgerHead, tree);
+    if (refused !== undefined) {
+      return { resolved: false, reason: `the resolution ${refused}; it was not committed`, agent };
     }
     const { ledgerCommit } = await commitProjectedMerge(dir, env, {
       tree,

@@ -1,7 +1,8 @@
 import type { Octokit } from '../github/octokit-types.ts';
+import { describeOutcome } from '../report/render-heading.ts';
 import { renderStatus } from '../report/render-status.ts';
 import type { RunReport } from '../report/report-model.ts';
-import { describeCounts, summarizeCounts } from '../report/summarize-report.ts';
+import { summarizeCounts } from '../report/summarize-report.ts';
 import type { RepoRef } from './github-ledger.ts';
 
 /** GitHub's limit for a check run's summary. */
@@ -26,7 +27,7 @@ export async function publishCheckRun(
 ): Promise<void> {
   const counts = summarizeCounts(report);
   const output = {
-    title: describeCounts(counts),
+    title: describeOutcome(report, counts),
     summary: renderStatus(report, { maxLength: SUMMARY_LIMIT }),
   };
   const state = progress.finished

@@ -10,6 +10,7 @@ import { renderOverlapWarnings } from './render-overlap-warnings.ts';
 import { renderTaskSummaries } from './render-task-summaries.ts';
 import { renderTaskTable } from './render-task-table.ts';
 import { DEFAULT_VERIFY_TAIL_CAP, renderVerifyResult } from './render-verify-result.ts';
+import { DEFAULT_PATCH_CAP, renderWithheldChanges } from './render-withheld-changes.ts';
 import type { RunReport } from './report-model.ts';
 import { type ReportCounts, summarizeCounts } from './summarize-report.ts';
 
@@ -23,6 +24,8 @@ export interface RenderReportOptions {
 interface ReportDetail {
   excerpt: LineCap | 'omitted';
   verifyTail: LineCap | 'omitted';
+  /** Cap of each withheld workflow patch; its path and reason stay in every level. */
+  withheldPatch: LineCap | 'omitted';
   /** Longest title in a graph node; 0 shows ids only. */
   mermaid: number | 'omitted';
   summaryChars: number | 'omitted';
@@ -36,7 +39,7 @@ const MIN_TAIL_CHARS = 300;
 /**
  * The levels of detail, from most to least, in the order the report gives things up: conflict excerpts
  * (caps halved, then replaced by a pointer to the branch), the verify output tail, the Mermaid graph,
- * task summaries, then the table's file names and the conflicts' file provenance. Conflict entries
+ * task summaries, withheld workflow patches (halved, then a pointer to the ledger), then the table's file names and the conflicts' file provenance. Conflict entries
  * (task, files, resolution) are in every level.
  */
 function reportLevels(): ReportDetail[] {
@@ -44,6 +47,7 @@ function reportLevels(): ReportDetail[] {
     {
       excerpt: DEFAULT_EXCERPT_CAP,
       verifyTail: DEFAULT_VERIFY_TAIL_CAP,
+      withheldPatch: DEFAULT_PATCH_CAP,
       mermaid: 40,
       summaryChars: 1000,
       table: 'full',
@@ -67,6 +71,11 @@ function reportLevels(): ReportDetail[] {
   push({ mermaid: 'omitted' });
   push({ summaryChars: 200 });
   push({ summaryChars: 'omitted' });
+  for (let cap = DEFAULT_PATCH_CAP; cap.maxChars / 2 >= MIN_EXCERPT_CHARS; ) {
+    cap = halveCap(cap, MIN_EXCERPT_CHARS);
+    push({ withheldPatch: cap });
+  }
+  push({ withheldPatch: 'omitted' });
   push({ table: 'compact' });
   push({ compactConflicts: true });
   push({ table: 'omitted' });
@@ -86,6 +95,12 @@ function renderAtLevel(report: RunReport, counts: ReportCounts, detail: ReportDe
     sections.push(`## Task graph\n\n${renderMermaid(tasks, { titleChars: detail.mermaid })}`);
   }
   if (detail.summaryChars !== 'omitted') sections.push(renderTaskSummaries(tasks, detail.summaryChars));
+  sections.push(
+    renderWithheldChanges(tasks, {
+      patch: detail.withheldPatch,
+      integrationBranch: report.integrationBranch,
+    }),
+  );
   sections.push(renderConflictNotes(tasks, { excerpt: detail.excerpt, compact: detail.compactConflicts }));
   sections.push(renderOverlapWarnings(report.overlaps));
   sections.push(renderFailedTasks(tasks));
@@ -98,7 +113,7 @@ function renderAtLevel(report: RunReport, counts: ReportCounts, detail: ReportDe
 
 /**
  * Renders the pull-request body of a run: heading and one-line summary, task table, Mermaid graph, task
- * summaries, conflict notes, overlap warnings, failed and skipped tasks with retry hints, the verify
+ * summaries, changes a maintainer must apply, conflict notes, overlap warnings, failed and skipped tasks with retry hints, the verify
  * result, totals and `report.footer`; sections with nothing to say are left out. The body never exceeds
  * `maxLength`: detail is given up step by step (see {@link reportLevels}) and every conflict entry stays;
  * if even the smallest form is too long, it is cut and a final line says so.

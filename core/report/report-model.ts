@@ -3,6 +3,10 @@
  * trailers) plus the plan, never from a runtime's memory, so every runtime renders the same report.
  */
 
+import type { WithheldChange } from '../git/withhold-changes.ts';
+
+export type { WithheldChange };
+
 /** Final state of one task. */
 export type TaskStatus = 'integrated' | 'resolved' | 'conflicted' | 'failed' | 'skipped';
 /** State of a task while a run is going on (status views), or its final state. */
@@ -44,6 +48,8 @@ export interface TaskOutcome {
   summary?: string;
   /** Link to the job running it (Actions runtime), when there is one. */
   jobUrl?: string;
+  /** Changes left out of its work because GitHub refuses them from a job's token; a maintainer applies them. */
+  withheld?: WithheldChange[];
 }
 
 /** A file changed by more than one task, even where git merged it cleanly. */

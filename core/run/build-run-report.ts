@@ -71,6 +71,7 @@ export function buildRunReport(ledger: LedgerRecord[], context: ReportContext): 
       reason: entry?.reason,
       summary: entry?.summary,
       jobUrl: context.jobUrls?.get(task.id),
+      ...(entry?.withheld !== undefined && entry.withheld.length > 0 ? { withheld: entry.withheld } : {}),
     };
   });
   const overlaps: OverlapWarning[] = [...touched.entries()]

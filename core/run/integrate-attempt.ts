@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Agent } from '../agent/agent-contract.ts';
 import { buildResolvePrompt } from '../agent/build-resolve-prompt.ts';
 import type { Config } from '../config/config-schema.ts';
+import { findRefusedChange, type WithholdRules } from '../git/withhold-changes.ts';
 import type { WorktreeSet } from '../git/worktrees.ts';
 import type { LedgerTarget } from '../integrate/append-ledger-entry.ts';
 import type { RunBranches } from '../integrate/branch-names.ts';
@@ -36,6 +37,8 @@ export interface IntegrateContext {
   onResolving(files: string[]): void;
   /** The job's secret values: a resolution whose files hold one is refused. */
   secrets?: readonly string[];
+  /** What the job's token may not push (task mode): a resolution with such a change is refused. */
+  withhold?: WithholdRules;
 }
 
 /** A conflict carried from a first attempt into its re-run. */
@@ -106,6 +109,14 @@ export async function integrateAttempt(
     agent: context.agent,
     findSecret: (from, to) =>
       findCommittedSecret(context.target.store.repoDir, from, to, context.secrets ?? []),
+    findRefused: async (from, to) => {
+      if (context.withhold === undefined) return undefined;
+      const refused = await findRefusedChange(context.target.store.repoDir, from, to, context.withhold);
+      if (refused === undefined) return undefined;
+      return refused.reason === 'workflow'
+        ? `changes the workflow file \`${refused.path}\`, which a job's token may not push`
+        : `adds \`${refused.path}\`, larger than GitHub's file size limit`;
+    },
     agentInput: {
       prompt: buildResolvePrompt({
         task,

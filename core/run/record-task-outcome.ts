@@ -1,4 +1,5 @@
 import type { AgentRunResult } from '../agent/agent-contract.ts';
+import type { WithheldChange } from '../git/withhold-changes.ts';
 import type { LedgerEntryInput, TaskEntry } from '../integrate/ledger-format.ts';
 import type { Task } from '../plan/plan-schema.ts';
 
@@ -9,6 +10,8 @@ export interface TaskFacts {
   branch: string;
   commit?: string;
   files: string[];
+  /** Changes left out of the branch because GitHub would refuse them from the job's token. */
+  withheld?: WithheldChange[];
   /** Agent invocations of this task (attempts and conflict resolutions), for cost, turns and time. */
   agentRuns: AgentRunResult[];
   attempts: number;
@@ -43,6 +46,7 @@ export function taskLedgerEntry(facts: TaskFacts, fields: TaskEntryFields): Ledg
     reason: fields.reason,
     summary,
     excerpt: fields.excerpt,
+    ...(facts.withheld === undefined || facts.withheld.length === 0 ? {} : { withheld: facts.withheld }),
   };
 }
 

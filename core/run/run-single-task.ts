@@ -5,6 +5,7 @@ import { InputError } from '../errors/errors.ts';
 import { commitIdentityEnv } from '../git/commit-identity.ts';
 import { snapshotGitConfig, withGitConfigRestored } from '../git/git-config-snapshot.ts';
 import { restoreAgentConfig } from '../git/restore-agent-config.ts';
+import { GITHUB_MAX_FILE_BYTES, type WithholdRules } from '../git/withhold-changes.ts';
 import { WorktreeSet } from '../git/worktrees.ts';
 import { advanceIntegrationBranch } from '../integrate/advance-integration-branch.ts';
 import { appendLedgerEntry, type LedgerTarget } from '../integrate/append-ledger-entry.ts';
@@ -62,6 +63,11 @@ export interface RunSingleTaskOptions {
    * the task with nothing of it pushed.
    */
   secrets?: readonly string[];
+  /**
+   * What GitHub refuses from the job's token, left out of the task's commit and kept in its ledger entry for a
+   * maintainer: workflow files always, files over `maxFileBytes` (default {@link GITHUB_MAX_FILE_BYTES}).
+   */
+  withhold?: WithholdRules;
 }
 
 /** What one task job did; the report is rebuilt from the ledger after the job's last write. */
@@ -139,6 +145,7 @@ export async function runSingleTask(input: RunSingleTaskOptions): Promise<Single
       env: target.env,
       ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
       commitMessage: (agent) => taskCommitMessage(runId, task, agent),
+      withhold: withholdRules(options),
       around:
         options.trustedConfigRef === undefined
           ? undefined
@@ -153,6 +160,7 @@ export async function runSingleTask(input: RunSingleTaskOptions): Promise<Single
       branch,
       commit: result.head,
       files: result.files,
+      withheld: result.withheld,
       agentRuns,
       attempts: agentRuns.length,
     };
@@ -272,7 +280,12 @@ function integrateContext(
     spend: () => {},
     onResolving: () => {},
     ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
+    withhold: withholdRules(options),
   };
+}
+
+function withholdRules(options: RunSingleTaskOptions): WithholdRules {
+  return options.withhold ?? { maxFileBytes: GITHUB_MAX_FILE_BYTES };
 }
 
 async function verifyIntegration(

@@ -1,6 +1,7 @@
 import type { Agent, AgentRunInput, AgentRunResult } from '../agent/agent-contract.ts';
 import { commitWorktree } from '../git/commit-worktree.ts';
 import { runGit } from '../git/run-git.ts';
+import { type WithheldChange, type WithholdRules, withholdChanges } from '../git/withhold-changes.ts';
 import type { WorktreeSet } from '../git/worktrees.ts';
 import { findCommittedSecret, redactAgentResult, redactSecrets } from './job-secrets.ts';
 
@@ -26,6 +27,11 @@ export interface TaskAttemptInput {
    * is refused (the task fails and nothing of it is committed).
    */
   secrets?: readonly string[];
+  /**
+   * What the branch's push may not carry (task mode on GitHub: workflow files, files over the size limit): such
+   * changes are left out of the commit and returned as withheld. Absent: everything is committed (local runs).
+   */
+  withhold?: WithholdRules;
   /** Message of the commit holding the agent's work. */
   commitMessage: (result: AgentRunResult) => string;
   /** Called as soon as the agent has exited, before its work is committed. */
@@ -44,6 +50,8 @@ export interface TaskAttemptResult {
   head: string;
   /** Files changed on the branch since `startCommit`. */
   files: string[];
+  /** Changes left out of the branch because GitHub would refuse them (see `withhold`). */
+  withheld: WithheldChange[];
 }
 
 /**
@@ -71,13 +79,15 @@ export async function runTaskAttempt(input: TaskAttemptInput): Promise<TaskAttem
     input.onAgentDone?.();
     await input.around?.afterAgent(dir);
     // Plumbing against the task's own branch: whatever the agent did to HEAD, no other branch moves.
-    const { head, files } = await commitWorktree({
+    const message = input.commitMessage(agent);
+    const committed = await commitWorktree({
       dir,
       branch: input.branch,
       startCommit: input.startCommit,
       env,
-      message: input.commitMessage(agent),
+      message,
     });
+    const { head } = committed;
     const leak = await findCommittedSecret(dir, input.startCommit, head, secrets);
     if (leak !== undefined) {
       // The branch goes back to where it started: the work is never pushed, merged or shown.
@@ -85,9 +95,20 @@ export async function runTaskAttempt(input: TaskAttemptInput): Promise<TaskAttem
       const error =
         `the agent's work holds a secret of this job (a token or model key) in \`${redactSecrets(leak, secrets)}\`; ` +
         'nothing of it was committed or pushed. Find out why the agent could read the secret and run the task again';
-      return { agent: { ...agent, ok: false, error }, head: input.startCommit, files: [] };
+      return { agent: { ...agent, ok: false, error }, head: input.startCommit, files: [], withheld: [] };
     }
-    return { agent, head, files };
+    // After the secret check: a withheld change is carried in the ledger, so it must hold no secret either.
+    if (input.withhold === undefined) return { agent, ...committed, withheld: [] };
+    const kept = await withholdChanges({
+      dir,
+      branch: input.branch,
+      startCommit: input.startCommit,
+      head,
+      env,
+      message,
+      rules: input.withhold,
+    });
+    return { agent, ...kept };
   } finally {
     if (workspace.kind === 'worktree') await workspace.worktrees.remove(dir);
   }
