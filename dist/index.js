@@ -9477,9 +9477,23 @@ function untrustedConfigOverrides(keys) {
 }
 
 // core/git/run-git.ts
+var RUNS_NO_CONFIGURED_COMMAND = /* @__PURE__ */ new Set([
+  "config",
+  "rev-parse",
+  "rev-list",
+  "merge-base",
+  "for-each-ref",
+  "show-ref",
+  "symbolic-ref",
+  "update-ref",
+  "cat-file",
+  "ls-tree",
+  "mktree",
+  "commit-tree"
+]);
 async function runGit(args, options) {
   let env = gitEnvironment(process.env, options.env);
-  if (args[0] !== "config") {
+  if (!RUNS_NO_CONFIGURED_COMMAND.has(args[0] ?? "")) {
     const listed = await spawnGit(["config", "--list", "--name-only", "-z"], options.cwd, env, "");
     if (listed.spawnError === void 0 && listed.exitCode !== 0) {
       throw new GitError(["config", "--list"], listed.exitCode, listed.stderr, options.cwd);

@@ -26,6 +26,29 @@ export interface GitResult {
 }
 
 /**
+ * Plumbing that reads and writes only objects and refs, never the index or a work tree, so it never starts a program
+ * the configuration names (no filter, merge or diff driver, no credential helper or ssh; signing and hooks are forced
+ * off for every call) and needs no listing of the config first. (`write-tree` is not one: it may re-hash racily clean
+ * index entries through a clean filter.) Listing costs a
+ * second git process per call, which the engine's hot paths (reading refs and objects, writing commits and refs)
+ * would otherwise pay thousands of times per run. Anything not listed here is disarmed first.
+ */
+const RUNS_NO_CONFIGURED_COMMAND: ReadonlySet<string> = new Set([
+  'config',
+  'rev-parse',
+  'rev-list',
+  'merge-base',
+  'for-each-ref',
+  'show-ref',
+  'symbolic-ref',
+  'update-ref',
+  'cat-file',
+  'ls-tree',
+  'mktree',
+  'commit-tree',
+]);
+
+/**
  * Runs `git` with arguments (never through a shell) and returns its output; throws `GitError`, which names the
  * command, directory and stderr, when it exits with a code not listed in `okExitCodes`.
  *
@@ -36,8 +59,7 @@ export interface GitResult {
  */
 export async function runGit(args: string[], options: GitOptions): Promise<GitResult> {
   let env = gitEnvironment(process.env, options.env);
-  // Reading config runs nothing, so `git config` itself needs no listing first.
-  if (args[0] !== 'config') {
+  if (!RUNS_NO_CONFIGURED_COMMAND.has(args[0] ?? '')) {
     const listed = await spawnGit(['config', '--list', '--name-only', '-z'], options.cwd, env, '');
     // Fail closed: config git cannot list is config whose drivers could not be disarmed. (A directory that cannot be
     // entered fails to spawn instead; the command itself then reports that.)
