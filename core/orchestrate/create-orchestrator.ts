@@ -54,6 +54,8 @@ export function createOrchestrator(): Orchestrator {
             'issue-number': request.issueNumber,
             'base-ref': base,
             mode: 'plan',
+            // Where the run's ledger lives: the planning job reads the configuration recorded in its start entry.
+            tasks: JSON.stringify({ branch_prefix: context.config.branch_prefix }),
           },
         );
       }
