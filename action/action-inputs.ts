@@ -47,7 +47,7 @@ const numberInput = (name: string, { int = false, min = 0 }: { int?: boolean; mi
 export const ActionInputsSchema = z.object({
   /** `plan` (plan the issue, publish the plan and the ready matrix) or `task` (run one matrix entry). */
   mode: z.enum(['plan', 'task'], { message: '`mode` must be plan or task' }),
-  /** One matrix entry (JSON of a plan task) in task mode. */
+  /** One matrix entry (JSON of a plan task) in task mode; the run's location from the App in plan mode. */
   task: optional(z.string()),
   /** The run id, part of every branch name; from the workflow_dispatch input. */
   'run-id': optional(RunIdSchema),

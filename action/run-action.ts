@@ -14,6 +14,7 @@ import { applyActionInputs, loadActionConfig } from './load-action-config.ts';
 import { maskSecrets, SECRET_INPUT_NAMES } from './mask-secrets.ts';
 import { readActionInputs } from './read-action-inputs.ts';
 import { type ActionEvent, readEvent } from './read-event.ts';
+import { planRunConfig } from './read-plan-run-config.ts';
 import { runPlanMode } from './run-plan-mode.ts';
 import { runTaskMode } from './run-task-mode.ts';
 import { takeGitCredentials } from './take-git-credentials.ts';
@@ -46,18 +47,28 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     const createAgent = async (config = agentContext.config) =>
       withRedactedOutput(await createActionAgent({ ...agentContext, config }), secrets);
     if (inputs.mode === 'plan') {
+      const octokit = createOctokit({
+        token: inputs['github-token'] ?? '',
+        baseUrl: env.GITHUB_API_URL,
+        log: core,
+      });
+      // A run the App started plans with the configuration it recorded, not necessarily the checkout's file.
+      const planConfig = await planRunConfig({
+        octokit,
+        owner: event.repository.owner.login,
+        repo: event.repository.name,
+        inputs,
+        config,
+        log: core,
+      });
       await runPlanMode({
         inputs,
         event,
-        octokit: createOctokit({
-          token: inputs['github-token'] ?? '',
-          baseUrl: env.GITHUB_API_URL,
-          log: core,
-        }),
-        config,
+        octokit,
+        config: planConfig,
         workspace,
         // Without any credential the issue can still be planned from its own plan block or task list.
-        agent: hasAgentCredential(inputs) ? await createAgent() : undefined,
+        agent: hasAgentCredential(inputs) ? await createAgent(planConfig) : undefined,
         setOutput: (name, value) => core.setOutput(name, value),
         summary: { write: async (markdown) => void (await core.summary.addRaw(markdown).write()) },
         log: core,

@@ -15126,7 +15126,7 @@ var numberInput = (name, { int = false, min = 0 } = {}) => optional(
 var ActionInputsSchema = external_exports.object({
   /** `plan` (plan the issue, publish the plan and the ready matrix) or `task` (run one matrix entry). */
   mode: external_exports.enum(["plan", "task"], { message: "`mode` must be plan or task" }),
-  /** One matrix entry (JSON of a plan task) in task mode. */
+  /** One matrix entry (JSON of a plan task) in task mode; the run's location from the App in plan mode. */
   task: optional(external_exports.string()),
   /** The run id, part of every branch name; from the workflow_dispatch input. */
   "run-id": optional(RunIdSchema),
@@ -15251,6 +15251,336 @@ async function readEvent(env = process.env) {
     });
   }
   return parseEvent(payload, `the event file ${path}`);
+}
+
+// core/integrate/ledger-format.ts
+var json = (schema) => external_exports.string().transform((text, ctx) => {
+  try {
+    return schema.parse(JSON.parse(text));
+  } catch {
+    ctx.addIssue({
+      code: "custom",
+      message: `not a JSON value of the expected shape: ${text.slice(0, 80)}`
+    });
+    return external_exports.NEVER;
+  }
+});
+var optionalNumber = external_exports.coerce.number().finite().optional();
+var StartEntrySchema = external_exports.object({
+  event: external_exports.literal("start"),
+  run: external_exports.string(),
+  base: external_exports.string(),
+  baseCommit: external_exports.string(),
+  title: external_exports.string().default(""),
+  issue: optionalNumber,
+  excerpt: external_exports.string().optional()
+});
+var ControlEntrySchema = external_exports.object({
+  event: external_exports.enum(["plan", "approve", "cancel", "retry", "dispatch", "expire", "close"]),
+  run: external_exports.string(),
+  task: external_exports.string().optional(),
+  by: external_exports.string().optional(),
+  excerpt: external_exports.string().optional()
+});
+var WithheldChangeSchema = external_exports.object({
+  path: external_exports.string(),
+  reason: external_exports.enum(["workflow", "size"]),
+  bytes: external_exports.number().int().nonnegative().optional(),
+  patch: external_exports.string().optional(),
+  patchTruncated: external_exports.boolean().optional()
+});
+var TaskEntrySchema = external_exports.object({
+  event: external_exports.literal("task"),
+  run: external_exports.string(),
+  task: external_exports.string(),
+  status: external_exports.enum(["integrated", "resolved", "conflicted", "failed", "skipped"]),
+  branch: external_exports.string().default(""),
+  commit: external_exports.string().optional(),
+  files: json(external_exports.array(external_exports.string())).default([]),
+  conflicts: json(external_exports.array(external_exports.string())).default([]),
+  resolution: external_exports.enum(["clean", "resolved", "retried", "skipped", "unresolved", "none"]).default("none"),
+  costUsd: optionalNumber,
+  turns: optionalNumber,
+  durationMs: optionalNumber,
+  attempts: optionalNumber,
+  reason: external_exports.string().optional(),
+  summary: external_exports.string().optional(),
+  excerpt: external_exports.string().optional(),
+  /** Changes a maintainer must apply: kept as JSON in their own block (patches are multi-line). */
+  withheld: json(external_exports.array(WithheldChangeSchema)).optional()
+});
+var VerifyEntrySchema = external_exports.object({
+  event: external_exports.literal("verify"),
+  run: external_exports.string(),
+  command: external_exports.string(),
+  passed: external_exports.enum(["true", "false"]).transform((v) => v === "true"),
+  exitCode: external_exports.coerce.number().int().nullable().catch(null),
+  durationMs: external_exports.coerce.number().default(0),
+  excerpt: external_exports.string().default("")
+});
+var LedgerEntrySchema = external_exports.union([
+  StartEntrySchema,
+  TaskEntrySchema,
+  VerifyEntrySchema,
+  ControlEntrySchema
+]);
+var TRAILER_KEYS = {
+  event: "Cluster-Event",
+  run: "Cluster-Run",
+  base: "Cluster-Base",
+  baseCommit: "Cluster-Base-Commit",
+  title: "Cluster-Title",
+  issue: "Cluster-Issue",
+  by: "Cluster-By",
+  task: "Cluster-Task",
+  status: "Cluster-Status",
+  branch: "Cluster-Branch",
+  commit: "Cluster-Commit",
+  files: "Cluster-Files",
+  conflicts: "Cluster-Conflicts",
+  resolution: "Cluster-Resolution",
+  costUsd: "Cluster-Cost-Usd",
+  turns: "Cluster-Turns",
+  durationMs: "Cluster-Duration-Ms",
+  attempts: "Cluster-Attempts",
+  reason: "Cluster-Reason",
+  summary: "Cluster-Summary",
+  command: "Cluster-Verify-Command",
+  passed: "Cluster-Verify-Passed",
+  exitCode: "Cluster-Verify-Exit"
+};
+var FIELD_BY_KEY = new Map(Object.entries(TRAILER_KEYS).map(([field, key]) => [key.toLowerCase(), field]));
+var EXCERPT_INFO = "cluster-excerpt";
+var WITHHELD_INFO = "cluster-withheld";
+var TRAILER_VALUE_LIMIT = 1e3;
+function oneLine(value) {
+  const flat = value.replace(/\s+/g, " ").trim();
+  return flat.length > TRAILER_VALUE_LIMIT ? `${flat.slice(0, TRAILER_VALUE_LIMIT - 1)}…` : flat;
+}
+function fenceFor(text) {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return "`".repeat(longest + 1);
+}
+var SKIP_CI = "[skip ci]";
+function formatLedgerMessage(subject, entry, body = "") {
+  const lines = [];
+  const { excerpt, withheld, ...fields } = entry;
+  for (const [field, value] of Object.entries(fields)) {
+    const key = TRAILER_KEYS[field];
+    if (key === void 0 || value === void 0 || value === null) continue;
+    const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
+    lines.push(`${key}: ${oneLine(text)}`);
+  }
+  const parts = [`${oneLine(subject)} ${SKIP_CI}`];
+  if (body.trim()) parts.push(body.trim());
+  if (excerpt) {
+    const fence = fenceFor(excerpt);
+    parts.push(`${fence}${EXCERPT_INFO}
+${excerpt.replace(/\n$/, "")}
+${fence}`);
+  }
+  if (withheld !== void 0 && withheld.length > 0) {
+    const text = JSON.stringify(withheld).replace(
+      /[\u2028\u2029]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16)}`
+    );
+    const fence = fenceFor(text);
+    parts.push(`${fence}${WITHHELD_INFO}
+${text}
+${fence}`);
+  }
+  parts.push(lines.join("\n"));
+  return `${parts.join("\n\n")}
+`;
+}
+function parseLedgerMessage(message) {
+  const paragraphs = message.trimEnd().split(/\n{2,}/);
+  const last = paragraphs.at(-1) ?? "";
+  const raw = {};
+  for (const line of last.split("\n")) {
+    const match = /^([A-Za-z-]+):\s?(.*)$/.exec(line);
+    const field = match ? FIELD_BY_KEY.get(match[1].toLowerCase()) : void 0;
+    if (field) raw[field] = match[2];
+  }
+  if (raw.event === void 0) return void 0;
+  const excerpt = new RegExp(`^(\`{3,})${EXCERPT_INFO}\\n([\\s\\S]*?)\\n\\1$`, "m").exec(message);
+  if (excerpt) raw.excerpt = excerpt[2];
+  const rest = excerpt ? message.slice(excerpt.index + excerpt[0].length) : message;
+  const withheld = new RegExp(`^(\`{3,})${WITHHELD_INFO}\\n([^\\n]*)\\n\\1$`, "m").exec(rest);
+  if (withheld) raw.withheld = withheld[2];
+  const parsed = LedgerEntrySchema.safeParse(raw);
+  return parsed.success ? parsed.data : void 0;
+}
+
+// core/integrate/read-ledger.ts
+async function readLedger(repoDir, tip, runId) {
+  if (tip === void 0) return [];
+  const { stdout } = await runGit(
+    [
+      "log",
+      "--first-parent",
+      "--format=%H%x1f%P%x1f%B%x1e",
+      `--grep=^Cluster-Run: ${escapeGrep(runId)}$`,
+      tip
+    ],
+    { cwd: repoDir }
+  );
+  const records = [];
+  for (const chunk of stdout.split("")) {
+    const [hash, parents = "", message] = chunk.replace(/^\n/, "").split("");
+    if (!hash || message === void 0) continue;
+    const entry = parseLedgerMessage(message);
+    if (entry === void 0 || entry.run !== runId) continue;
+    records.push(ledgerRecord(entry, hash, parents.split(" ").filter(Boolean)));
+    if (entry.event === "start") break;
+  }
+  return records.reverse();
+}
+function ledgerRecord(entry, commit, parents) {
+  const projection = parents[1];
+  return projection === void 0 ? { ...entry, ledgerCommit: commit } : { ...entry, ledgerCommit: commit, projection };
+}
+function projectedHead(ledger) {
+  const merge2 = ledger.findLast((record) => record.projection !== void 0);
+  return merge2?.projection ?? ledger.find((record) => record.event === "start")?.ledgerCommit;
+}
+function escapeGrep(text) {
+  return text.replace(/[.[\]\\*^$+?(){}|]/g, "\\$&");
+}
+
+// core/orchestrate/github-ledger.ts
+var MAX_PAGES = 20;
+async function readLedgerFromGitHub(octokit, repo, ledgerBranch, runId) {
+  const commits = /* @__PURE__ */ new Map();
+  let tip;
+  let cursor;
+  const records = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    let data;
+    try {
+      ({ data } = await octokit.rest.repos.listCommits({
+        ...repo,
+        sha: ledgerBranch,
+        per_page: 100,
+        page
+      }));
+    } catch (error) {
+      if (requestStatus(error) === 404 || requestStatus(error) === 409) return { ledger: [] };
+      throw error;
+    }
+    for (const commit of data) {
+      commits.set(commit.sha, {
+        message: commit.commit.message,
+        parents: commit.parents.map((parent) => parent.sha),
+        tree: commit.commit.tree.sha
+      });
+    }
+    if (tip === void 0 && data[0]) {
+      tip = { sha: data[0].sha, tree: data[0].commit.tree.sha };
+      cursor = data[0].sha;
+    }
+    while (cursor !== void 0 && commits.has(cursor)) {
+      const commit = commits.get(cursor);
+      const entry = parseLedgerMessage(commit.message);
+      if (entry !== void 0 && entry.run === runId) {
+        records.push(ledgerRecord(entry, cursor, commit.parents));
+        if (entry.event === "start") return { tip, ledger: records.reverse() };
+      }
+      cursor = commit.parents[0];
+    }
+    if (cursor === void 0 || data.length < 100) break;
+  }
+  return { tip, ledger: records.reverse() };
+}
+
+// core/orchestrate/run-start.ts
+var RunStartSchema = external_exports.object({
+  /** Absent while the planning workflow works on it; a `plan` entry brings it later. */
+  plan: PlanSchema.optional(),
+  source: external_exports.enum(["block", "task-list", "agent"]),
+  requestedBy: external_exports.string(),
+  /** Text given after `/cluster`, added to every task's prompt. */
+  extraInstructions: external_exports.string().optional(),
+  /** `/cluster plan` or `approval: plan`: no task starts before `/cluster approve`. */
+  needsApproval: external_exports.boolean(),
+  /** Set for runs started on a pull request: the PR the result goes into. */
+  pullRequest: external_exports.number().int().positive().optional(),
+  /**
+   * The issue's text as it was when the run started (sanitized: what readers saw), for the agents' context: task
+   * jobs read it from the branch instead of asking the API, and every task sees the text the plan was made from.
+   */
+  issueBody: external_exports.string().max(65536).optional(),
+  /**
+   * The effective configuration the run started with: validated, the owner's `.github` fallback applied, read by the
+   * App from the default branch (never from a pull request's head). Every later event and every task job acts on it,
+   * whatever the checkout's own file says. Absent in runs started before it was recorded.
+   */
+  config: ConfigSchema.optional()
+});
+var PlanEntrySchema = external_exports.object({
+  plan: PlanSchema,
+  source: external_exports.enum(["block", "task-list", "agent"])
+});
+function readRunStart(ledger) {
+  const entry = ledger.find((record) => record.event === "start");
+  if (entry?.event !== "start" || entry.excerpt === void 0) return void 0;
+  try {
+    const parsed = RunStartSchema.safeParse(JSON.parse(entry.excerpt));
+    return parsed.success ? { start: parsed.data, base: entry.base, title: entry.title } : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// action/read-plan-run-config.ts
+var PlanLocationSchema = external_exports.strictObject({
+  branch_prefix: ConfigSchema.shape.branch_prefix.unwrap()
+});
+var MAX_LOCATION_INPUT = 1024;
+function parsePlanLocation(text) {
+  if (text === void 0 || text.trim() === "" || text.trim() === "[]") return void 0;
+  const fix = "pass the `tasks` input the App dispatched (`task: ${{ inputs.tasks }}`), or leave `task` out";
+  let raw;
+  try {
+    raw = text.length > MAX_LOCATION_INPUT ? void 0 : JSON.parse(text);
+  } catch {
+    raw = void 0;
+  }
+  const parsed = PlanLocationSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InputError(
+      'in plan mode the `task` input must be the run\'s location as JSON, `{"branch_prefix": "<prefix>"}`',
+      [...parsed.error.issues.map((issue) => `\`${issue.path.join(".") || "task"}\`: ${issue.message}`), fix]
+    );
+  }
+  return { branchPrefix: parsed.data.branch_prefix };
+}
+async function planRunConfig(input) {
+  const location = parsePlanLocation(input.inputs.task);
+  if (location === void 0) return input.config;
+  const runId = input.inputs["run-id"];
+  if (runId === void 0) {
+    throw new InputError(
+      "plan mode got the run’s branch prefix in `task` but no `run-id` to find the run by",
+      ["pass the `run-id` input the App dispatched, or leave `task` out"]
+    );
+  }
+  const ledgerBranch = runBranches(location.branchPrefix, runId).ledger;
+  const { ledger } = await readLedgerFromGitHub(
+    input.octokit,
+    { owner: input.owner, repo: input.repo },
+    ledgerBranch,
+    runId
+  );
+  const recorded = readRunStart(ledger)?.start.config;
+  if (recorded === void 0) {
+    input.log.info(
+      `run ${runId} records no configuration on \`${ledgerBranch}\`: planning with the repository's .github/claude-cluster.yml`
+    );
+    return input.config;
+  }
+  input.log.info(`planning with the configuration run ${runId} started with (from \`${ledgerBranch}\`)`);
+  return { ...applyActionInputs(recorded, input.inputs), branch_prefix: location.branchPrefix };
 }
 
 // core/agent/strip-hidden-markup.ts
@@ -15695,12 +16025,12 @@ var INVISIBLE2 = /(?![\t\n])[\p{Cc}\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u
 function sanitizeText(text) {
   return text.replace(/\r\n?/g, "\n").replace(INVISIBLE2, "");
 }
-function oneLine(text) {
+function oneLine2(text) {
   return sanitizeText(text).replace(/\s+/g, " ").trim();
 }
 var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
 function escapeText(text) {
-  return oneLine(text).replace(/[&<>]/g, (c) => HTML_ENTITIES[c] ?? c).replace(/[\\`|[\]]/g, (c) => `\\${c}`);
+  return oneLine2(text).replace(/[&<>]/g, (c) => HTML_ENTITIES[c] ?? c).replace(/[\\`|[\]]/g, (c) => `\\${c}`);
 }
 function longestBacktickRun(text) {
   let longest = 0;
@@ -15708,7 +16038,7 @@ function longestBacktickRun(text) {
   return longest;
 }
 function codeSpan(text, options = {}) {
-  let content = oneLine(text);
+  let content = oneLine2(text);
   if (content === "") return "(none)";
   if (options.inTable) content = content.replaceAll("|", "\\|");
   const fence = "`".repeat(longestBacktickRun(content) + 1);
@@ -15729,7 +16059,7 @@ function sliceSafe(text, maxLength) {
   return text.slice(0, last >= 55296 && last <= 56319 ? end - 1 : end);
 }
 function clip2(text, maxChars) {
-  const line = oneLine(text);
+  const line = oneLine2(text);
   return line.length <= maxChars ? line : `${sliceSafe(line, Math.max(0, maxChars - 1))}…`;
 }
 function httpsLink(text, url) {
@@ -15937,7 +16267,7 @@ function mermaidNodeId(taskId) {
   return id;
 }
 function escapeMermaidLabel(text) {
-  return oneLine(text).replace(
+  return oneLine2(text).replace(
     /["#%&<>`\\{}[\]|;:]/g,
     (c) => c === '"' ? "#quot;" : `#${c.charCodeAt(0)};`
   );
@@ -16507,7 +16837,7 @@ function wrapUntrustedText(source, text) {
 
 // core/agent/format-issue-data.ts
 function formatIssueData(issueTitle, issueBody) {
-  const title = oneLine2(sanitizeUntrustedText(issueTitle)) || "(untitled)";
+  const title = oneLine3(sanitizeUntrustedText(issueTitle)) || "(untitled)";
   const body = sanitizeUntrustedText(issueBody ?? "").trim() || "(the issue has no description)";
   return wrapUntrustedText(
     "the GitHub issue this run works on (its title, then its body)",
@@ -16516,7 +16846,7 @@ function formatIssueData(issueTitle, issueBody) {
 ${body}`
   );
 }
-function oneLine2(text) {
+function oneLine3(text) {
   return text.replace(/\s+/g, " ").trim();
 }
 
@@ -16965,45 +17295,6 @@ function remoteBranchStore(options) {
   return store;
 }
 
-// core/orchestrate/run-start.ts
-var RunStartSchema = external_exports.object({
-  /** Absent while the planning workflow works on it; a `plan` entry brings it later. */
-  plan: PlanSchema.optional(),
-  source: external_exports.enum(["block", "task-list", "agent"]),
-  requestedBy: external_exports.string(),
-  /** Text given after `/cluster`, added to every task's prompt. */
-  extraInstructions: external_exports.string().optional(),
-  /** `/cluster plan` or `approval: plan`: no task starts before `/cluster approve`. */
-  needsApproval: external_exports.boolean(),
-  /** Set for runs started on a pull request: the PR the result goes into. */
-  pullRequest: external_exports.number().int().positive().optional(),
-  /**
-   * The issue's text as it was when the run started (sanitized: what readers saw), for the agents' context: task
-   * jobs read it from the branch instead of asking the API, and every task sees the text the plan was made from.
-   */
-  issueBody: external_exports.string().max(65536).optional(),
-  /**
-   * The effective configuration the run started with: validated, the owner's `.github` fallback applied, read by the
-   * App from the default branch (never from a pull request's head). Every later event and every task job acts on it,
-   * whatever the checkout's own file says. Absent in runs started before it was recorded.
-   */
-  config: ConfigSchema.optional()
-});
-var PlanEntrySchema = external_exports.object({
-  plan: PlanSchema,
-  source: external_exports.enum(["block", "task-list", "agent"])
-});
-function readRunStart(ledger) {
-  const entry = ledger.find((record) => record.event === "start");
-  if (entry?.event !== "start" || entry.excerpt === void 0) return void 0;
-  try {
-    const parsed = RunStartSchema.safeParse(JSON.parse(entry.excerpt));
-    return parsed.success ? { start: parsed.data, base: entry.base, title: entry.title } : void 0;
-  } catch {
-    return void 0;
-  }
-}
-
 // core/report/cap-lines.ts
 function sliceTailSafe(line, max) {
   const start = Math.max(0, line.length - max);
@@ -17327,201 +17618,6 @@ function renderReport(report, options = {}) {
 // core/run/await-dispatch-owner.ts
 import { setTimeout as sleep2 } from "node:timers/promises";
 
-// core/integrate/ledger-format.ts
-var json = (schema) => external_exports.string().transform((text, ctx) => {
-  try {
-    return schema.parse(JSON.parse(text));
-  } catch {
-    ctx.addIssue({
-      code: "custom",
-      message: `not a JSON value of the expected shape: ${text.slice(0, 80)}`
-    });
-    return external_exports.NEVER;
-  }
-});
-var optionalNumber = external_exports.coerce.number().finite().optional();
-var StartEntrySchema = external_exports.object({
-  event: external_exports.literal("start"),
-  run: external_exports.string(),
-  base: external_exports.string(),
-  baseCommit: external_exports.string(),
-  title: external_exports.string().default(""),
-  issue: optionalNumber,
-  excerpt: external_exports.string().optional()
-});
-var ControlEntrySchema = external_exports.object({
-  event: external_exports.enum(["plan", "approve", "cancel", "retry", "dispatch", "expire", "close"]),
-  run: external_exports.string(),
-  task: external_exports.string().optional(),
-  by: external_exports.string().optional(),
-  excerpt: external_exports.string().optional()
-});
-var WithheldChangeSchema = external_exports.object({
-  path: external_exports.string(),
-  reason: external_exports.enum(["workflow", "size"]),
-  bytes: external_exports.number().int().nonnegative().optional(),
-  patch: external_exports.string().optional(),
-  patchTruncated: external_exports.boolean().optional()
-});
-var TaskEntrySchema = external_exports.object({
-  event: external_exports.literal("task"),
-  run: external_exports.string(),
-  task: external_exports.string(),
-  status: external_exports.enum(["integrated", "resolved", "conflicted", "failed", "skipped"]),
-  branch: external_exports.string().default(""),
-  commit: external_exports.string().optional(),
-  files: json(external_exports.array(external_exports.string())).default([]),
-  conflicts: json(external_exports.array(external_exports.string())).default([]),
-  resolution: external_exports.enum(["clean", "resolved", "retried", "skipped", "unresolved", "none"]).default("none"),
-  costUsd: optionalNumber,
-  turns: optionalNumber,
-  durationMs: optionalNumber,
-  attempts: optionalNumber,
-  reason: external_exports.string().optional(),
-  summary: external_exports.string().optional(),
-  excerpt: external_exports.string().optional(),
-  /** Changes a maintainer must apply: kept as JSON in their own block (patches are multi-line). */
-  withheld: json(external_exports.array(WithheldChangeSchema)).optional()
-});
-var VerifyEntrySchema = external_exports.object({
-  event: external_exports.literal("verify"),
-  run: external_exports.string(),
-  command: external_exports.string(),
-  passed: external_exports.enum(["true", "false"]).transform((v) => v === "true"),
-  exitCode: external_exports.coerce.number().int().nullable().catch(null),
-  durationMs: external_exports.coerce.number().default(0),
-  excerpt: external_exports.string().default("")
-});
-var LedgerEntrySchema = external_exports.union([
-  StartEntrySchema,
-  TaskEntrySchema,
-  VerifyEntrySchema,
-  ControlEntrySchema
-]);
-var TRAILER_KEYS = {
-  event: "Cluster-Event",
-  run: "Cluster-Run",
-  base: "Cluster-Base",
-  baseCommit: "Cluster-Base-Commit",
-  title: "Cluster-Title",
-  issue: "Cluster-Issue",
-  by: "Cluster-By",
-  task: "Cluster-Task",
-  status: "Cluster-Status",
-  branch: "Cluster-Branch",
-  commit: "Cluster-Commit",
-  files: "Cluster-Files",
-  conflicts: "Cluster-Conflicts",
-  resolution: "Cluster-Resolution",
-  costUsd: "Cluster-Cost-Usd",
-  turns: "Cluster-Turns",
-  durationMs: "Cluster-Duration-Ms",
-  attempts: "Cluster-Attempts",
-  reason: "Cluster-Reason",
-  summary: "Cluster-Summary",
-  command: "Cluster-Verify-Command",
-  passed: "Cluster-Verify-Passed",
-  exitCode: "Cluster-Verify-Exit"
-};
-var FIELD_BY_KEY = new Map(Object.entries(TRAILER_KEYS).map(([field, key]) => [key.toLowerCase(), field]));
-var EXCERPT_INFO = "cluster-excerpt";
-var WITHHELD_INFO = "cluster-withheld";
-var TRAILER_VALUE_LIMIT = 1e3;
-function oneLine3(value) {
-  const flat = value.replace(/\s+/g, " ").trim();
-  return flat.length > TRAILER_VALUE_LIMIT ? `${flat.slice(0, TRAILER_VALUE_LIMIT - 1)}…` : flat;
-}
-function fenceFor(text) {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  return "`".repeat(longest + 1);
-}
-var SKIP_CI = "[skip ci]";
-function formatLedgerMessage(subject, entry, body = "") {
-  const lines = [];
-  const { excerpt, withheld, ...fields } = entry;
-  for (const [field, value] of Object.entries(fields)) {
-    const key = TRAILER_KEYS[field];
-    if (key === void 0 || value === void 0 || value === null) continue;
-    const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
-    lines.push(`${key}: ${oneLine3(text)}`);
-  }
-  const parts = [`${oneLine3(subject)} ${SKIP_CI}`];
-  if (body.trim()) parts.push(body.trim());
-  if (excerpt) {
-    const fence = fenceFor(excerpt);
-    parts.push(`${fence}${EXCERPT_INFO}
-${excerpt.replace(/\n$/, "")}
-${fence}`);
-  }
-  if (withheld !== void 0 && withheld.length > 0) {
-    const text = JSON.stringify(withheld).replace(
-      /[\u2028\u2029]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16)}`
-    );
-    const fence = fenceFor(text);
-    parts.push(`${fence}${WITHHELD_INFO}
-${text}
-${fence}`);
-  }
-  parts.push(lines.join("\n"));
-  return `${parts.join("\n\n")}
-`;
-}
-function parseLedgerMessage(message) {
-  const paragraphs = message.trimEnd().split(/\n{2,}/);
-  const last = paragraphs.at(-1) ?? "";
-  const raw = {};
-  for (const line of last.split("\n")) {
-    const match = /^([A-Za-z-]+):\s?(.*)$/.exec(line);
-    const field = match ? FIELD_BY_KEY.get(match[1].toLowerCase()) : void 0;
-    if (field) raw[field] = match[2];
-  }
-  if (raw.event === void 0) return void 0;
-  const excerpt = new RegExp(`^(\`{3,})${EXCERPT_INFO}\\n([\\s\\S]*?)\\n\\1$`, "m").exec(message);
-  if (excerpt) raw.excerpt = excerpt[2];
-  const rest = excerpt ? message.slice(excerpt.index + excerpt[0].length) : message;
-  const withheld = new RegExp(`^(\`{3,})${WITHHELD_INFO}\\n([^\\n]*)\\n\\1$`, "m").exec(rest);
-  if (withheld) raw.withheld = withheld[2];
-  const parsed = LedgerEntrySchema.safeParse(raw);
-  return parsed.success ? parsed.data : void 0;
-}
-
-// core/integrate/read-ledger.ts
-async function readLedger(repoDir, tip, runId) {
-  if (tip === void 0) return [];
-  const { stdout } = await runGit(
-    [
-      "log",
-      "--first-parent",
-      "--format=%H%x1f%P%x1f%B%x1e",
-      `--grep=^Cluster-Run: ${escapeGrep(runId)}$`,
-      tip
-    ],
-    { cwd: repoDir }
-  );
-  const records = [];
-  for (const chunk of stdout.split("")) {
-    const [hash, parents = "", message] = chunk.replace(/^\n/, "").split("");
-    if (!hash || message === void 0) continue;
-    const entry = parseLedgerMessage(message);
-    if (entry === void 0 || entry.run !== runId) continue;
-    records.push(ledgerRecord(entry, hash, parents.split(" ").filter(Boolean)));
-    if (entry.event === "start") break;
-  }
-  return records.reverse();
-}
-function ledgerRecord(entry, commit, parents) {
-  const projection = parents[1];
-  return projection === void 0 ? { ...entry, ledgerCommit: commit } : { ...entry, ledgerCommit: commit, projection };
-}
-function projectedHead(ledger) {
-  const merge2 = ledger.findLast((record) => record.projection !== void 0);
-  return merge2?.projection ?? ledger.find((record) => record.event === "start")?.ledgerCommit;
-}
-function escapeGrep(text) {
-  return text.replace(/[.[\]\\*^$+?(){}|]/g, "\\$&");
-}
-
 // core/orchestrate/dispatch-record.ts
 var DispatchTokenSchema = external_exports.string().regex(/^[0-9a-f]{16}$/, "a dispatch token is 16 lowercase hexadecimal digits");
 var DispatchRecordSchema = external_exports.object({
@@ -17635,7 +17731,7 @@ var DEPENDENCY_SUMMARY_MAX_CHARS = 400;
 function buildTaskPrompt(input) {
   const { task } = input;
   const sections = [
-    `# Task \`${task.id}\`: ${oneLine2(stripInvisibleCharacters(task.title))}`,
+    `# Task \`${task.id}\`: ${oneLine3(stripInvisibleCharacters(task.title))}`,
     "You are one of several coding agents working in parallel on one GitHub issue, which has been split into tasks. This is your task.",
     `## Instructions
 
@@ -17653,7 +17749,7 @@ ${input.dependencies.map(formatDependency).join("\n")}`
     sections.push(
       `## Files
 
-The plan expects this task to change files matching: ${task.files.map((glob) => `\`${oneLine2(glob)}\``).join(", ")}. Other agents change other files at the same time; stay within these unless the task cannot be done otherwise.`
+The plan expects this task to change files matching: ${task.files.map((glob) => `\`${oneLine3(glob)}\``).join(", ")}. Other agents change other files at the same time; stay within these unless the task cannot be done otherwise.`
     );
   }
   const extra = input.extraInstructions?.trim();
@@ -17677,8 +17773,8 @@ ${formatIssueData(input.issueTitle, input.issueBody)}`);
 `;
 }
 function formatDependency(dependency) {
-  const line = `- \`${dependency.id}\`: ${oneLine2(stripInvisibleCharacters(dependency.title))}`;
-  const summary2 = oneLine2(sanitizeUntrustedText(dependency.summary ?? ""));
+  const line = `- \`${dependency.id}\`: ${oneLine3(stripInvisibleCharacters(dependency.title))}`;
+  const summary2 = oneLine3(sanitizeUntrustedText(dependency.summary ?? ""));
   if (summary2 === "") return line;
   const clipped = summary2.length <= DEPENDENCY_SUMMARY_MAX_CHARS ? summary2 : `${summary2.slice(0, DEPENDENCY_SUMMARY_MAX_CHARS - 1)}…`;
   return `${line} (its agent reported: ${clipped})`;
@@ -18411,8 +18507,8 @@ function buildResolvePrompt(input) {
   const { task } = input;
   const files = input.conflictedFiles.map((file) => `- ${formatPath2(file)}`).join("\n");
   const sections = [
-    `# Resolve the merge conflicts of task \`${task.id}\`: ${oneLine2(stripInvisibleCharacters(task.title))}`,
-    `The branch of task \`${task.id}\` is being merged into the integration branch \`${oneLine2(input.integrationBranch)}\`, which holds the work of other tasks. Git stopped with conflicts in these files:
+    `# Resolve the merge conflicts of task \`${task.id}\`: ${oneLine3(stripInvisibleCharacters(task.title))}`,
+    `The branch of task \`${task.id}\` is being merged into the integration branch \`${oneLine3(input.integrationBranch)}\`, which holds the work of other tasks. Git stopped with conflicts in these files:
 
 ${files}`,
     [
@@ -19275,18 +19371,27 @@ async function runAction(env = process.env) {
     };
     const createAgent = async (config2 = agentContext.config) => withRedactedOutput(await createActionAgent({ ...agentContext, config: config2 }), secrets);
     if (inputs.mode === "plan") {
+      const octokit = createOctokit({
+        token: inputs["github-token"] ?? "",
+        baseUrl: env.GITHUB_API_URL,
+        log: core_exports
+      });
+      const planConfig = await planRunConfig({
+        octokit,
+        owner: event.repository.owner.login,
+        repo: event.repository.name,
+        inputs,
+        config,
+        log: core_exports
+      });
       await runPlanMode({
         inputs,
         event,
-        octokit: createOctokit({
-          token: inputs["github-token"] ?? "",
-          baseUrl: env.GITHUB_API_URL,
-          log: core_exports
-        }),
-        config,
+        octokit,
+        config: planConfig,
         workspace,
         // Without any credential the issue can still be planned from its own plan block or task list.
-        agent: hasAgentCredential(inputs) ? await createAgent() : void 0,
+        agent: hasAgentCredential(inputs) ? await createAgent(planConfig) : void 0,
         setOutput: (name, value) => setOutput(name, value),
         summary: { write: async (markdown) => void await summary.addRaw(markdown).write() },
         log: core_exports,

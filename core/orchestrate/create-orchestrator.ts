@@ -9,7 +9,7 @@ import type { CommandReply, Orchestrator, OrchestratorContext, RetrySelection } 
 import { createOrchestratorMemory } from './orchestrator-memory.ts';
 import { reconcileRun, runLocation, startRunOnGitHub } from './reconcile-run.ts';
 import { issueNumberOfRunId, runIdForTrigger } from './run-id.ts';
-import { readRunPlan, readRunStart } from './run-start.ts';
+import { readRunPlan, readRunStart, runConfigOf } from './run-start.ts';
 
 /** The orchestrator the App and the zero-hosting workflow use. */
 export function createOrchestrator(): Orchestrator {
@@ -54,6 +54,8 @@ export function createOrchestrator(): Orchestrator {
             'issue-number': request.issueNumber,
             'base-ref': base,
             mode: 'plan',
+            // Where the run's ledger lives: the planning job reads the configuration recorded in its start entry.
+            tasks: JSON.stringify({ branch_prefix: context.config.branch_prefix }),
           },
         );
       }
@@ -213,8 +215,8 @@ async function cancelWorkflowRuns(context: OrchestratorContext, runId: string): 
   const plan = started && readRunPlan(ledger, started.start);
   const ids = new Set<number>();
   let unknown = plan === undefined;
-  if (plan !== undefined) {
-    const state = deriveRunState(plan, ledger, context.config);
+  if (plan !== undefined && started !== undefined) {
+    const state = deriveRunState(plan, ledger, runConfigOf(started.start, context.config));
     for (const id of state.inFlight) {
       const run = state.tasks.get(id)?.dispatch?.workflowRun;
       if (run === undefined) unknown = true;
@@ -278,9 +280,9 @@ async function tasksToRetry(
   const { ledger } = await readLedgerFromGitHub(context.octokit, repo, branches.ledger, runId);
   const started = readRunStart(ledger);
   const plan = started && readRunPlan(ledger, started.start);
-  if (plan === undefined)
+  if (started === undefined || plan === undefined)
     throw new InputError(`run \`${runId}\` has no plan yet; wait for the plan before retrying`);
-  const state = deriveRunState(plan, ledger, context.config);
+  const state = deriveRunState(plan, ledger, runConfigOf(started.start, context.config));
   const stopped = (id: string) =>
     ['failed', 'conflicted', 'skipped'].includes(state.tasks.get(id)?.state ?? '');
   let roots: string[];

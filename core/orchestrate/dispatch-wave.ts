@@ -1,3 +1,4 @@
+import type { Config } from '../config/config-schema.ts';
 import { InputError } from '../errors/errors.ts';
 import type { Plan, Task } from '../plan/plan-schema.ts';
 import { newDispatchToken } from './dispatch-record.ts';
@@ -23,6 +24,8 @@ export interface WaveSource {
   base: string;
   start: RunStart;
   plan: Plan;
+  /** The run's configuration (its start entry's): how many of its tasks may run at once. */
+  config: Config;
 }
 
 /** Stands in for a part's token while the wave is split: every token has the same length. */
@@ -88,7 +91,8 @@ function taskDispatchInputs(source: WaveSource, ids: readonly string[], token: s
         branch_prefix: source.context.config.branch_prefix,
       })),
     ),
-    'max-parallel': source.context.config.max_parallel,
+    // The run's own limit: the repository's file may have changed (or come from elsewhere) since it started.
+    'max-parallel': source.config.max_parallel,
   };
 }
 

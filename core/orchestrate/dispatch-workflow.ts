@@ -9,7 +9,10 @@ export interface DispatchInputs {
   'issue-number': number;
   'base-ref': string;
   mode: 'plan' | 'task';
-  /** Task mode: JSON array of matrix entries. */
+  /**
+   * Task mode: JSON array of matrix entries. Plan mode: the run's location, `{"branch_prefix": …}`, so the planning
+   * job finds the run's start entry and plans with the configuration recorded there.
+   */
   tasks?: string;
   'max-parallel'?: number;
 }

@@ -25,6 +25,8 @@ export interface RunProgress {
   retried: boolean;
   /** The run was created by this reconcile's caller just now: nothing of it is published yet. */
   fresh: boolean;
+  /** Open the pull request as a draft: the run's configuration `draft`, as it started. */
+  draft: boolean;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function publishRunProgress(
       const pull = await openOrUpdatePullRequest(octokit, repo, {
         report,
         title: `claude-cluster: ${progress.title}`,
-        draft: context.config.draft,
+        draft: progress.draft,
       });
       known.pull = pull.number;
       known.pullBody = body;

@@ -16,7 +16,7 @@ import type { OrchestratorContext } from './orchestrator.ts';
 import type { OrchestratorMemory } from './orchestrator-memory.ts';
 import { publishRunProgress } from './publish-run-progress.ts';
 import { issueNumberOfRunId } from './run-id.ts';
-import { type RunStart, readRunPlan, readRunStart } from './run-start.ts';
+import { type RunStart, readRunPlan, readRunStart, runConfigOf } from './run-start.ts';
 import { upsertStatusText } from './status-comment.ts';
 
 /** Where a run's branches live on GitHub. */
@@ -131,8 +131,7 @@ export async function reconcileRun(
     if (plan === undefined) return;
   }
   // The configuration the run started with, not whatever the repository's file says now.
-  const runConfig = start.config ?? context.config;
-  const config = start.needsApproval ? { ...runConfig, approval: 'plan' as const } : runConfig;
+  const config = runConfigOf(start, context.config);
   const advanced = await advanceRun({
     context,
     runId,
@@ -170,6 +169,7 @@ export async function reconcileRun(
     notes: statusNotes(context, start, plan.tasks.length, state),
     retried: advanced.ledger.some((record) => record.event === 'retry'),
     fresh: signals.known !== undefined,
+    draft: config.draft,
   });
 }
 

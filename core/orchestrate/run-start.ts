@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigSchema } from '../config/config-schema.ts';
+import { type Config, ConfigSchema } from '../config/config-schema.ts';
 import type { LedgerRecord } from '../integrate/read-ledger.ts';
 import { PlanSchema } from '../plan/plan-schema.ts';
 
@@ -65,4 +65,14 @@ export function readRunStart(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The configuration a decision about an existing run acts on: the one recorded in its start entry (the repository's
+ * file now, for runs started before it was recorded), with `approval: plan` when the run was started to wait for
+ * `/cluster approve`.
+ */
+export function runConfigOf(start: RunStart, current: Config): Config {
+  const config = start.config ?? current;
+  return start.needsApproval ? { ...config, approval: 'plan' } : config;
 }

@@ -182,6 +182,15 @@ describe(DISPATCH, () => {
     expect(inputs.mode).toMatchObject({ type: 'choice', options: ['task', 'plan'], default: 'task' });
   });
 
+  it('hands the planning job the run’s location the App sends in `tasks`, so it plans with the run’s configuration', async () => {
+    const [step] = actionSteps(job(await readWorkflowTemplate(DISPATCH), 'plan'));
+    expect(step?.with).toMatchObject({
+      mode: 'plan',
+      task: expression('inputs.tasks'),
+      'run-id': expression('inputs.run-id'),
+    });
+  });
+
   it('names each run after its run id and mode, so the App can find a dispatched run', async () => {
     const workflow = await readWorkflowTemplate(DISPATCH);
     expect(workflow['run-name']).toBe(

@@ -10,6 +10,21 @@ export interface FakeComment {
   html_url: string;
 }
 
+/** A commit of a branch the fake serves through `GET /repos/{o}/{r}/commits?sha=<branch>`, newest first. */
+export interface FakeCommit {
+  sha: string;
+  message: string;
+  parents: string[];
+}
+
+function listedCommit(commit: FakeCommit) {
+  return {
+    sha: commit.sha,
+    commit: { message: commit.message, tree: { sha: 't'.repeat(40) } },
+    parents: commit.parents.map((sha) => ({ sha })),
+  };
+}
+
 /** One issue of the fake repository and its comments. */
 export interface FakeIssue {
   number: number;
@@ -29,21 +44,34 @@ export interface FakeIssueApi {
 }
 
 /**
- * Serves `GET /repos/{o}/{r}/issues/{n}`, `GET|POST /repos/{o}/{r}/issues/{n}/comments` and
+ * Serves `GET /repos/{o}/{r}/commits?sha=<branch>` for the given branches,
+ * `GET /repos/{o}/{r}/issues/{n}`, `GET|POST /repos/{o}/{r}/issues/{n}/comments` and
  * `PATCH /repos/{o}/{r}/issues/comments/{id}` from memory, with response shapes of the real API for the fields the
  * action reads. Anything else answers 404 and is recorded.
  */
-export async function startFakeIssueApi(issues: Omit<FakeIssue, 'comments'>[]): Promise<FakeIssueApi> {
+export async function startFakeIssueApi(
+  issues: Omit<FakeIssue, 'comments'>[],
+  options: { branches?: Record<string, FakeCommit[]> } = {},
+): Promise<FakeIssueApi> {
+  const branches = new Map(Object.entries(options.branches ?? {}));
   const state = new Map(issues.map((issue) => [issue.number, { ...issue, comments: [] as FakeComment[] }]));
   const requests: string[] = [];
   let nextId = 1000;
   const server = createServer(async (request, response) => {
-    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    const url = new URL(request.url ?? '/', 'http://x');
+    const path = url.pathname;
     requests.push(`${request.method} ${path}`);
     const body = await readBody(request);
     const issueMatch = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)$/.exec(path);
     const commentsMatch = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path);
     const commentMatch = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(path);
+    if (/^\/repos\/[^/]+\/[^/]+\/commits$/.test(path) && request.method === 'GET') {
+      const commits = branches.get(url.searchParams.get('sha') ?? '');
+      if (!commits) return send(response, 404, { message: 'Not Found' });
+      // One page holds every commit the fake knows: later pages are empty.
+      const page = Number(url.searchParams.get('page') ?? '1');
+      return send(response, 200, page > 1 ? [] : commits.map(listedCommit));
+    }
     if (issueMatch && request.method === 'GET') {
       const issue = state.get(Number(issueMatch[1]));
       if (!issue) return send(response, 404, { message: 'Not Found' });

@@ -215,6 +215,32 @@ describe('the App end to end against a fake GitHub', () => {
     });
   });
 
+  describe('with the configuration in the owner’s .github repository and an issue without a plan', () => {
+    it('plans on it too: the planning job shows the org’s budget and the run lands under the org’s prefix', async () => {
+      await fake.addRepository({
+        fullName: 'octo/.github',
+        files: {
+          '.github/claude-cluster.yml': 'branch_prefix: bots/cluster\nbudget:\n  per_task_usd: 2.5\n',
+        },
+      });
+      await setUp();
+      const issue = fake.createIssue(REPO, {
+        title: 'Plan it with org settings',
+        body: 'Add two files.\n\n```stub-plan\ntasks:\n  - { id: one, title: One, prompt: "@write one.txt = 1" }\n  - { id: two, title: Two, prompt: "@write two.txt = 2" }\n```\n',
+      });
+      await fake.labelIssue(REPO, issue.number, 'cluster');
+      await fake.idle({ timeoutMs: 120_000 });
+
+      expect(fake.state.runs(REPO).some((run) => run.name.endsWith('(plan)'))).toBe(true);
+      const comments = fake.state.issueComments(REPO, issue.number).map((comment) => comment.body);
+      // The plan comment's estimate uses the org's per-task budget, which the checkout does not have.
+      expect(comments.find((body) => body.includes('per task'))).toContain('2 tasks × $2.50 per task');
+      const pull = fake.state.pulls(REPO)[0];
+      expect(pull?.body).toContain('2 of 2 tasks integrated');
+      expect(pull?.pull?.head.ref).toMatch(/^bots\/cluster\/\d+-[0-9a-f]+\/integration$/);
+    });
+  });
+
   describe('with approval: plan', () => {
     it('waits for /cluster approve, then runs the plan', async () => {
       await setUp({ '.github/claude-cluster.yml': 'approval: plan\n' });

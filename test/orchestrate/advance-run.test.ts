@@ -66,6 +66,7 @@ function input(
     ledger?: LedgerRecord[];
     endedJob?: Parameters<typeof advanceRun>[0]['endedJob'];
     plan?: Plan;
+    config?: typeof config;
   } = {},
 ) {
   return {
@@ -78,7 +79,7 @@ function input(
     base: 'main',
     start: { source: 'block' as const, requestedBy: 'octocat', needsApproval: false },
     plan: overrides.plan ?? plan,
-    config,
+    config: overrides.config ?? config,
     ledger: overrides.ledger ?? [startRecord],
     tip: { sha: 's'.repeat(40), tree: 't'.repeat(40) },
     ...(overrides.endedJob ? { endedJob: overrides.endedJob } : {}),
@@ -143,6 +144,28 @@ describe('advanceRun', () => {
       });
       expect(result.state.inFlight).toEqual(['db', 'docs']);
       expect(result.tip.sha).toBe('d'.repeat(40));
+    });
+  });
+
+  describe("when the run's configuration differs from the repository's file now", () => {
+    it("dispatches the wave with the run's max_parallel and branch prefix, not the file's", async () => {
+      let sent: { inputs?: Record<string, string> } = {};
+      const api = nock(API);
+      api
+        .post('/repos/o/r/actions/workflows/claude-cluster.yml/dispatches', (body) => {
+          sent = body ?? sent;
+          return true;
+        })
+        .reply(200, { workflow_run_id: 4244 });
+      recordCommits([], 1);
+      api.patch(`/repos/o/r/git/refs/${encodeURIComponent(`heads/${BRANCH}`)}`).reply(200, {});
+
+      // The context holds the file as read for this event (max_parallel 4); the run started with 2.
+      await advanceRun(input({ config: ConfigSchema.parse({ max_parallel: 2 }) }));
+
+      expect(sent.inputs?.['max-parallel']).toBe('2');
+      const tasks = JSON.parse(sent.inputs?.tasks ?? '[]') as { branch_prefix?: string }[];
+      expect(tasks.map((task) => task.branch_prefix)).toEqual(['cluster', 'cluster']);
     });
   });
 

@@ -48,6 +48,7 @@ function progress(overrides: Partial<RunProgress>): RunProgress {
     notes: ['Requested by @octocat.'],
     retried: false,
     fresh: false,
+    draft: false,
     ...overrides,
   };
 }
@@ -110,6 +111,28 @@ describe('publishRunProgress', () => {
       expect(order).toEqual(['ref', 'pull']);
       expect(check).toMatchObject({ head_sha: HEAD, status: 'completed', conclusion: 'success' });
       expect(status[0]).toContain('Pull request: #77');
+    });
+  });
+
+  describe("when the run's configuration and the repository's file disagree on `draft`", () => {
+    it('opens the pull request as the run started: ready for review', async () => {
+      const api = nock(API);
+      api.post('/repos/o/r/git/refs').reply(201, {});
+      let opened: { draft?: boolean } = {};
+      api
+        .post('/repos/o/r/pulls', (body) => {
+          opened = body ?? opened;
+          return true;
+        })
+        .reply(201, { number: 77 });
+      api.post('/repos/o/r/check-runs').reply(201, { id: 1 });
+      statusComment();
+
+      // The context's file says `draft: true` (the default); the run started with `draft: false`.
+      await publishRunProgress(context, createOrchestratorMemory(), progress({ draft: false }));
+
+      expect(context.config.draft).toBe(true);
+      expect(opened.draft).toBe(false);
     });
   });
 
