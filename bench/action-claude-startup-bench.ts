@@ -6,7 +6,7 @@ import { provideClaudeInstall } from '../test/action/provide-claude-install.ts';
 import { dispatchEvent, runBundledAction } from '../test/action/run-bundled-action.ts';
 import { createTempRemote } from '../test/helpers/temp-remote.ts';
 import type { ActionStartupBenchResult } from './action-startup-bench.ts';
-import { launchMarkCommand, readLaunchMark, summarize } from './read-launch-mark.ts';
+import { launchMarkCommand, measureLaunches } from './read-launch-mark.ts';
 
 /**
  * Runs the committed bundle (or `bundle`) in task mode `runs` times with the default agent and a runner tool cache
@@ -41,35 +41,25 @@ export async function runActionClaudeStartupBench(
       );
       chmodSync(join(bin, 'claude'), 0o755);
     }
-    const samples: number[] = [];
-    const cpu: Array<number | undefined> = [];
-    for (let run = 0; run < runs; run++) {
-      rmSync(mark, { force: true });
-      const spawnedAt = Date.now();
-      await runBundledAction({
-        bundle: options.bundle,
-        workspace: remote.clone(),
-        event: dispatchEvent(),
-        toolCache,
-        inputs: {
-          mode: 'task',
-          task: JSON.stringify({ id: `t${run}`, title: 'bench', prompt: 'record the start' }),
-          'run-id': 'bench',
-          'anthropic-api-key': 'sk-ant-bench',
-        },
-      });
-      const launch = readLaunchMark(mark);
-      samples.push((launch.atMs - spawnedAt) / 1000);
-      cpu.push(launch.cpuSeconds);
-    }
-    const wall = summarize(samples)!;
-    return {
+    return await measureLaunches(
       runs,
-      medianSeconds: wall.median,
-      maxSeconds: wall.max,
-      cpuSeconds: summarize(cpu),
-      target: { maxSeconds: 0.5, met: wall.median <= 0.5 },
-    };
+      () => mark,
+      (run) => {
+        rmSync(mark, { force: true });
+        return runBundledAction({
+          bundle: options.bundle,
+          workspace: remote.clone(),
+          event: dispatchEvent(),
+          toolCache,
+          inputs: {
+            mode: 'task',
+            task: JSON.stringify({ id: `t${run}`, title: 'bench', prompt: 'record the start' }),
+            'run-id': 'bench',
+            'anthropic-api-key': 'sk-ant-bench',
+          },
+        });
+      },
+    );
   } finally {
     remote.remove();
     rmSync(toolCache, { recursive: true, force: true });

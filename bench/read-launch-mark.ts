@@ -41,3 +41,44 @@ export function summarize(samples: Array<number | undefined>): { median: number;
   const sorted = (samples as number[]).toSorted((a, b) => a - b);
   return { median: sorted[Math.floor(sorted.length / 2)]!, max: sorted.at(-1)! };
 }
+
+/** Time from the start of the action's process to the agent's launch, over several runs. */
+export interface LaunchMeasurement {
+  runs: number;
+  medianSeconds: number;
+  maxSeconds: number;
+  /**
+   * CPU seconds the action's process (and the git commands it waited for) used until the launch: unlike the wall
+   * time, it hardly changes when other work shares the machine. Undefined where `/proc` is missing.
+   */
+  cpuSeconds: { median: number; max: number } | undefined;
+  target: { maxSeconds: number; met: boolean };
+}
+
+/**
+ * Starts the action `runs` times through `startOnce(run)` (which returns once that action's process ended) and
+ * measures each from just before the start to the launch its agent recorded in `markOf(run)`, in wall and CPU time.
+ */
+export async function measureLaunches(
+  runs: number,
+  markOf: (run: number) => string,
+  startOnce: (run: number) => Promise<unknown>,
+): Promise<LaunchMeasurement> {
+  const samples: number[] = [];
+  const cpu: Array<number | undefined> = [];
+  for (let run = 0; run < runs; run++) {
+    const spawnedAt = Date.now();
+    await startOnce(run);
+    const launch = readLaunchMark(markOf(run));
+    samples.push((launch.atMs - spawnedAt) / 1000);
+    cpu.push(launch.cpuSeconds);
+  }
+  const wall = summarize(samples)!;
+  return {
+    runs,
+    medianSeconds: wall.median,
+    maxSeconds: wall.max,
+    cpuSeconds: summarize(cpu),
+    target: { maxSeconds: 0.5, met: wall.median <= 0.5 },
+  };
+}
