@@ -1,16 +1,14 @@
 import { resolve } from 'node:path';
 import { git } from '../../core/git/run-git.ts';
-import { readIssuePlan } from '../../core/plan/read-issue-plan.ts';
 import { renderMermaid } from '../../core/report/render-mermaid.ts';
 import { renderTaskTable } from '../../core/report/render-task-table.ts';
 import type { TaskOutcome } from '../../core/report/report-model.ts';
-import { resolveRunPlan } from '../../core/run/resolve-run-plan.ts';
 import type { CliIo } from '../cli-io.ts';
 import { PlanOptionsSchema, parseOptions } from '../cli-options.ts';
 import { loadRunConfig } from '../load-run-config.ts';
+import { planIssue } from '../plan-issue.ts';
 import { readIssueInput } from '../read-issue-input.ts';
 import { selectAgent } from '../select-agent.ts';
-import { withPlanningWorktree } from '../with-planning-worktree.ts';
 
 /**
  * `claude-cluster plan`: reads and validates the issue's plan (or has the agent write one) and prints the task
@@ -21,32 +19,18 @@ export async function planCommand(rawOptions: unknown, io: CliIo): Promise<numbe
   const repoDir = resolve(options.repo);
   const issue = await readIssueInput(options.issue, io.stdin);
   const config = await loadRunConfig(repoDir, options.config);
-  const planner = async () => {
-    const agent = selectAgent(options.agent, config);
-    await agent.preflight();
-    const head = await git(['rev-parse', 'HEAD'], { cwd: repoDir });
-    return { agent, head };
-  };
-  const found = readIssuePlan(issue.body, { maxTasks: config.max_tasks });
-  const plan =
-    found.source !== 'none'
-      ? { plan: found.plan, source: found.source }
-      : await planner().then(({ agent, head }) =>
-          withPlanningWorktree(repoDir, head, (cwd) =>
-            resolveRunPlan({
-              issueTitle: issue.title,
-              issueBody: issue.body,
-              maxTasks: config.max_tasks,
-              planner: {
-                agent,
-                cwd,
-                runId: 'plan',
-                timeoutMs: config.task_timeout_minutes * 60_000,
-                signal: io.signal,
-              },
-            }),
-          ),
-        );
+  const plan = await planIssue({
+    issue,
+    config,
+    repoDir,
+    runId: 'plan',
+    signal: io.signal,
+    planner: async () => {
+      const agent = selectAgent(options.agent, config);
+      await agent.preflight();
+      return { agent, commit: await git(['rev-parse', 'HEAD'], { cwd: repoDir }) };
+    },
+  });
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ source: plan.source, plan: plan.plan }, null, 2)}\n`);
     return 0;

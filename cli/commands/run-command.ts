@@ -4,22 +4,20 @@ import { EnvironmentError } from '../../core/errors/errors.ts';
 import { git } from '../../core/git/run-git.ts';
 import { runBranches } from '../../core/integrate/branch-names.ts';
 import { createLogger } from '../../core/log/create-logger.ts';
-import { readIssuePlan } from '../../core/plan/read-issue-plan.ts';
 import { renderReport } from '../../core/report/render-report.ts';
 import type { RunReport } from '../../core/report/report-model.ts';
 import { summarizeCounts } from '../../core/report/summarize-report.ts';
 import { withRedactedOutput } from '../../core/run/job-secrets.ts';
 import { preflightRun } from '../../core/run/preflight-run.ts';
-import { resolveRunPlan } from '../../core/run/resolve-run-plan.ts';
 import { runCluster } from '../../core/run/run-cluster.ts';
 import type { CliIo } from '../cli-io.ts';
 import { parseOptions, RunOptionsSchema } from '../cli-options.ts';
 import { loadRunConfig } from '../load-run-config.ts';
+import { planIssue } from '../plan-issue.ts';
 import { createProgress } from '../progress/create-progress.ts';
 import { readIssueInput } from '../read-issue-input.ts';
 import { readSecretEnvironment } from '../read-secret-environment.ts';
 import { selectAgent } from '../select-agent.ts';
-import { withPlanningWorktree } from '../with-planning-worktree.ts';
 
 /** Exit codes of `claude-cluster run`. */
 export const EXIT = { integrated: 0, incomplete: 1, badInput: 2 } as const;
@@ -48,24 +46,14 @@ export async function runCommand(rawOptions: unknown, io: CliIo): Promise<number
   await agent.preflight();
 
   // A plan in the issue needs no planning worktree: nothing is checked out that the run does not use.
-  const found = readIssuePlan(issue.body, { maxTasks: config.max_tasks });
-  const { plan, source } =
-    found.source !== 'none'
-      ? { plan: found.plan, source: found.source }
-      : await withPlanningWorktree(repo.repoDir, repo.baseCommit, (cwd) =>
-          resolveRunPlan({
-            issueTitle: issue.title,
-            issueBody: issue.body,
-            maxTasks: config.max_tasks,
-            planner: {
-              agent,
-              cwd,
-              runId,
-              timeoutMs: config.task_timeout_minutes * 60_000,
-              signal: io.signal,
-            },
-          }),
-        );
+  const { plan, source } = await planIssue({
+    issue,
+    config,
+    repoDir: repo.repoDir,
+    runId,
+    signal: io.signal,
+    planner: async () => ({ agent, commit: repo.baseCommit }),
+  });
   const progress = createProgress(
     plan.tasks.map((task) => task.id),
     io.stderr,
