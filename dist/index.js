@@ -1030,7 +1030,7 @@ var require_light = __commonJS({
           return this.check(weight, now);
         }
         async __register__(index, weight, expiration) {
-          var now, wait;
+          var now, wait2;
           await this.yieldLoop();
           now = Date.now();
           if (this.conditionsCheck(weight)) {
@@ -1038,11 +1038,11 @@ var require_light = __commonJS({
             if (this.storeOptions.reservoir != null) {
               this.storeOptions.reservoir -= weight;
             }
-            wait = Math.max(this._nextRequest - now, 0);
-            this._nextRequest = now + wait + this.storeOptions.minTime;
+            wait2 = Math.max(this._nextRequest - now, 0);
+            this._nextRequest = now + wait2 + this.storeOptions.minTime;
             return {
               success: true,
-              wait,
+              wait: wait2,
               reservoir: this.storeOptions.reservoir
             };
           } else {
@@ -1522,7 +1522,7 @@ var require_light = __commonJS({
               return this.Events.trigger("error", e);
             }
           }
-          _run(index, job, wait) {
+          _run(index, job, wait2) {
             var clearGlobalState, free, run;
             job.doRun();
             clearGlobalState = this._clearGlobalState.bind(this, index);
@@ -1531,10 +1531,10 @@ var require_light = __commonJS({
             return this._scheduled[index] = {
               timeout: setTimeout(() => {
                 return job.doExecute(this._limiter, clearGlobalState, run, free);
-              }, wait),
+              }, wait2),
               expiration: job.options.expiration != null ? setTimeout(function() {
                 return job.doExpire(clearGlobalState, run, free);
-              }, wait + job.options.expiration) : void 0,
+              }, wait2 + job.options.expiration) : void 0,
               job
             };
           }
@@ -1551,7 +1551,7 @@ var require_light = __commonJS({
               }
               this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
               index = this._randomIndex();
-              return this._store.__register__(index, options.weight, options.expiration).then(({ success, wait, reservoir }) => {
+              return this._store.__register__(index, options.weight, options.expiration).then(({ success, wait: wait2, reservoir }) => {
                 var empty;
                 this.Events.trigger("debug", `Drained ${options.id}`, { success, args, options });
                 if (success) {
@@ -1563,7 +1563,7 @@ var require_light = __commonJS({
                   if (reservoir === 0) {
                     this.Events.trigger("depleted", empty);
                   }
-                  this._run(index, next, wait);
+                  this._run(index, next, wait2);
                   return this.Promise.resolve(options.weight);
                 } else {
                   return this.Promise.resolve(null);
@@ -17615,9 +17615,6 @@ function renderReport(report, options = {}) {
   );
 }
 
-// core/run/await-dispatch-owner.ts
-import { setTimeout as sleep2 } from "node:timers/promises";
-
 // core/orchestrate/dispatch-record.ts
 var DispatchTokenSchema = external_exports.string().regex(/^[0-9a-f]{16}$/, "a dispatch token is 16 lowercase hexadecimal digits");
 var DispatchRecordSchema = external_exports.object({
@@ -17671,9 +17668,20 @@ function dispatchOwners(ledger) {
   return owners;
 }
 
+// core/time/clock.ts
+import { setTimeout as wait } from "node:timers/promises";
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => wait(Math.max(0, ms), void 0, signal ? { signal } : {}).catch((error) => {
+    if (signal?.aborted) return;
+    throw error;
+  })
+};
+
 // core/run/await-dispatch-owner.ts
 async function awaitDispatchOwner(options) {
-  const deadline = Date.now() + options.timeoutMs;
+  const clock = options.clock ?? systemClock;
+  const deadline = clock.now() + options.timeoutMs;
   const firstPause = options.pollMs ?? 500;
   let pause = firstPause;
   for (; ; ) {
@@ -17690,13 +17698,11 @@ async function awaitDispatchOwner(options) {
         reason: `task \`${options.taskId}\` belongs to another dispatch of the same run (a concurrent or repeated dispatch); that job does the work`
       };
     }
-    if (Date.now() >= deadline || options.signal?.aborted) {
+    if (clock.now() >= deadline || options.signal?.aborted) {
       if (head === void 0 || await expire(options, head)) return notRecorded(options);
       continue;
     }
-    await sleep2(Math.min(pause, deadline - Date.now()), void 0, { signal: options.signal }).catch(
-      () => void 0
-    );
+    await clock.sleep(Math.min(pause, deadline - clock.now()), options.signal);
     pause = Math.min(pause * 2, firstPause * 8);
   }
 }

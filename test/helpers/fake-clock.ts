@@ -6,6 +6,8 @@ export interface FakeClock extends Clock {
   advance(ms: number): Promise<void>;
   /** Sleeps not yet woken (neither ended nor aborted). */
   pendingSleeps(): number;
+  /** Waits (without time passing) until some code sleeps, then advances time to the end of the earliest sleep. */
+  wakeNext(): Promise<void>;
 }
 
 interface Sleeper {
@@ -17,6 +19,7 @@ interface Sleeper {
 export function createFakeClock(start = 1_700_000_000_000): FakeClock {
   let now = start;
   const sleepers = new Set<Sleeper>();
+  let onSleep: (() => void) | undefined;
   const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
   return {
     now: () => now,
@@ -32,6 +35,7 @@ export function createFakeClock(start = 1_700_000_000_000): FakeClock {
           },
         };
         sleepers.add(sleeper);
+        onSleep?.();
         signal?.addEventListener('abort', sleeper.wake, { once: true });
       });
     },
@@ -49,5 +53,15 @@ export function createFakeClock(start = 1_700_000_000_000): FakeClock {
       await settle();
     },
     pendingSleeps: () => sleepers.size,
+    async wakeNext() {
+      if (sleepers.size === 0) {
+        await new Promise<void>((resolve) => {
+          onSleep = resolve;
+        });
+        onSleep = undefined;
+      }
+      const at = Math.min(...[...sleepers].map((s) => s.at));
+      await this.advance(at - now);
+    },
   };
 }
