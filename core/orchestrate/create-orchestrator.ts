@@ -2,6 +2,7 @@ import { sanitizeUntrustedText } from '../agent/sanitize-untrusted-text.ts';
 import { InputError } from '../errors/errors.ts';
 import { requestStatus } from '../github/octokit-types.ts';
 import { readIssuePlan } from '../plan/read-issue-plan.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
 import { deriveRunState } from './derive-run-state.ts';
 import { dispatchWorkflow } from './dispatch-workflow.ts';
 import { appendLedgerEntryOnGitHub, readBranchTip, readLedgerFromGitHub } from './github-ledger.ts';
@@ -11,9 +12,9 @@ import { reconcileRun, runLocation, startRunOnGitHub } from './reconcile-run.ts'
 import { issueNumberOfRunId, runIdForTrigger } from './run-id.ts';
 import { readRunPlan, readRunStart, runConfigOf } from './run-start.ts';
 
-/** The orchestrator the App and the zero-hosting workflow use. */
-export function createOrchestrator(): Orchestrator {
-  const memory = createOrchestratorMemory();
+/** The orchestrator the App and the zero-hosting workflow use; `clock` paces its status edits (tests inject one). */
+export function createOrchestrator(options: { clock?: Clock } = {}): Orchestrator {
+  const memory = createOrchestratorMemory(options.clock ?? systemClock);
   return {
     startRun: async (context, request) => {
       const runId = runIdForTrigger(request.issueNumber, request.triggerId);

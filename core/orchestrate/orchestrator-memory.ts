@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from '../time/clock.ts';
+
 /**
  * A map that forgets its least recently set entries beyond `limit`: what an orchestrator remembers between events
  * must stay bounded however many runs a long-lived App sees.
@@ -39,7 +41,8 @@ export interface KnownStatusComment {
   id: number;
   body: string;
   editedAt: number;
-  held?: { timer: ReturnType<typeof setTimeout> };
+  /** Aborted when a newer edit replaces the held one or the run is forgotten. */
+  held?: AbortController;
 }
 
 /** What this orchestrator published for a run. */
@@ -64,18 +67,19 @@ export interface OrchestratorMemory {
   statusComments: BoundedMap<KnownStatusComment>;
   /** By `owner/repo#run`. */
   published: BoundedMap<PublishedRun>;
+  /** The time status edits are paced by. */
+  clock: Clock;
 }
 
 /** Runs remembered at most; older ones are looked up again when they come back. */
 const MAX_RUNS = 1000;
 
-/** An empty memory. */
-export function createOrchestratorMemory(): OrchestratorMemory {
+/** An empty memory, pacing by `clock`. */
+export function createOrchestratorMemory(clock: Clock = systemClock): OrchestratorMemory {
   return {
-    statusComments: new BoundedMap<KnownStatusComment>(MAX_RUNS, (comment) => {
-      if (comment.held) clearTimeout(comment.held.timer);
-    }),
+    statusComments: new BoundedMap<KnownStatusComment>(MAX_RUNS, (comment) => comment.held?.abort()),
     published: new BoundedMap<PublishedRun>(MAX_RUNS),
+    clock,
   };
 }
 

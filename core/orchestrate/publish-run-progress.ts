@@ -94,6 +94,7 @@ export async function publishRunProgress(
       runId: progress.runId,
       trustedAuthors: context.trustedAuthors,
       known: memory.statusComments,
+      clock: memory.clock,
     },
     report,
     notes,

@@ -99,6 +99,7 @@ export async function reconcileRun(
     runId,
     trustedAuthors: context.trustedAuthors,
     known: memory.statusComments,
+    clock: memory.clock,
   };
   let plan = readRunPlan(ledger, start);
   if (plan === undefined) {

@@ -1,6 +1,7 @@
 import { type Octokit, requestStatus } from '../github/octokit-types.ts';
 import { renderStatus } from '../report/render-status.ts';
 import type { RunReport } from '../report/report-model.ts';
+import type { Clock } from '../time/clock.ts';
 import type { RepoRef } from './github-ledger.ts';
 import { type BoundedMap, type KnownStatusComment, runKey } from './orchestrator-memory.ts';
 
@@ -21,6 +22,8 @@ export interface StatusTarget {
   known: BoundedMap<KnownStatusComment>;
   /** Least time between two edits (default {@link STATUS_EDIT_INTERVAL_MS}). */
   editIntervalMs?: number;
+  /** Reads the time of edits and waits out the interval of a held one. */
+  clock: Clock;
 }
 
 /** How soon an edit must reach GitHub. */
@@ -62,24 +65,26 @@ export async function upsertStatusText(
   const known = target.known.get(key);
   if (known === undefined) {
     const id = urgency.fresh ? await create(target, body) : await findOrCreate(target, body);
-    target.known.set(key, { id, body, editedAt: Date.now() });
+    target.known.set(key, { id, body, editedAt: target.clock.now() });
     return;
   }
-  if (known.held) clearTimeout(known.held.timer);
+  known.held?.abort();
   known.held = undefined;
   if (known.body === body) return;
-  const wait = known.editedAt + (target.editIntervalMs ?? STATUS_EDIT_INTERVAL_MS) - Date.now();
+  const wait = known.editedAt + (target.editIntervalMs ?? STATUS_EDIT_INTERVAL_MS) - target.clock.now();
   if (urgency.final || wait <= 0) {
     await edit(target, key, known, body);
     return;
   }
-  const timer = setTimeout(() => {
-    if (known.held?.timer !== timer) return;
+  const held = new AbortController();
+  known.held = held;
+  void target.clock.sleep(wait, held.signal).then(() => {
+    // Replaced by a newer edit, or the run was forgotten, meanwhile.
+    if (held.signal.aborted || known.held !== held) return;
     known.held = undefined;
     // A held edit that fails is not retried: the next event of the run renders the status again.
     edit(target, key, known, body).catch(() => undefined);
-  }, wait);
-  known.held = { timer };
+  });
 }
 
 async function edit(
@@ -88,7 +93,7 @@ async function edit(
   known: KnownStatusComment,
   body: string,
 ): Promise<void> {
-  known.editedAt = Date.now();
+  known.editedAt = target.clock.now();
   try {
     await target.octokit.rest.issues.updateComment({ ...target.repo, comment_id: known.id, body });
     known.body = body;
@@ -96,7 +101,7 @@ async function edit(
     // Deleted meanwhile: find or create it again.
     if (requestStatus(error) !== 404) throw error;
     target.known.delete(key);
-    target.known.set(key, { id: await findOrCreate(target, body), body, editedAt: Date.now() });
+    target.known.set(key, { id: await findOrCreate(target, body), body, editedAt: target.clock.now() });
   }
 }
 

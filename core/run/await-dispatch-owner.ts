@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { runGit } from '../git/run-git.ts';
 import type { BranchStore } from '../integrate/branch-store.ts';
 import { formatLedgerMessage } from '../integrate/ledger-format.ts';
 import { type LedgerRecord, readLedger } from '../integrate/read-ledger.ts';
 import { dispatchOwners, expiredTokens, formatExpiredToken } from '../orchestrate/dispatch-record.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
 
 /** Whether a job may work on its task: only the job of the dispatch that owns the task's attempt does. */
 export type DispatchVerdict =
@@ -27,6 +27,8 @@ export interface AwaitDispatchOwnerOptions {
   /** Commit identity for the `expire` entry (see `commitIdentityEnv`). */
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Reads the deadline and waits between looks (default {@link systemClock}). */
+  clock?: Clock;
 }
 
 /**
@@ -38,7 +40,8 @@ export interface AwaitDispatchOwnerOptions {
  * the task again. If the record lands first, the swap fails and the next look finds this job the owner.
  */
 export async function awaitDispatchOwner(options: AwaitDispatchOwnerOptions): Promise<DispatchVerdict> {
-  const deadline = Date.now() + options.timeoutMs;
+  const clock = options.clock ?? systemClock;
+  const deadline = clock.now() + options.timeoutMs;
   const firstPause = options.pollMs ?? 500;
   let pause = firstPause;
   for (;;) {
@@ -55,14 +58,12 @@ export async function awaitDispatchOwner(options: AwaitDispatchOwnerOptions): Pr
         reason: `task \`${options.taskId}\` belongs to another dispatch of the same run (a concurrent or repeated dispatch); that job does the work`,
       };
     }
-    if (Date.now() >= deadline || options.signal?.aborted) {
+    if (clock.now() >= deadline || options.signal?.aborted) {
       if (head === undefined || (await expire(options, head))) return notRecorded(options);
       // The branch moved under the expiry (perhaps the record landed): look again at once.
       continue;
     }
-    await sleep(Math.min(pause, deadline - Date.now()), undefined, { signal: options.signal }).catch(
-      () => undefined,
-    );
+    await clock.sleep(Math.min(pause, deadline - clock.now()), options.signal);
     pause = Math.min(pause * 2, firstPause * 8);
   }
 }

@@ -5,6 +5,7 @@ import { readLedger } from '../../core/integrate/read-ledger.ts';
 import { remoteBranchStore } from '../../core/integrate/remote-branch-store.ts';
 import { dispatchOwners, formatDispatchRecord } from '../../core/orchestrate/dispatch-record.ts';
 import { awaitDispatchOwner } from '../../core/run/await-dispatch-owner.ts';
+import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { createTempRemote, type TempRemote } from '../helpers/temp-remote.ts';
 
 const BRANCH = 'cluster/7-0123abcd/ledger';
@@ -44,7 +45,7 @@ const dispatched = (token: string): LedgerEntryInput => ({
   excerpt: formatDispatchRecord({ token, tasks: [{ id: 'api', attempt: 1 }] }),
 });
 
-function check(target: TempRemote, options: { timeoutMs?: number } = {}) {
+function check(target: TempRemote, options: { timeoutMs?: number; clock?: FakeClock } = {}) {
   const checkout = target.clone();
   return awaitDispatchOwner({
     store: remoteBranchStore({ repoDir: checkout, remote: 'origin', guardPush: () => undefined }),
@@ -54,7 +55,18 @@ function check(target: TempRemote, options: { timeoutMs?: number } = {}) {
     token: MINE,
     timeoutMs: options.timeoutMs ?? 5_000,
     pollMs: 50,
+    clock: options.clock ?? createFakeClock(),
   });
+}
+
+/** Wakes every sleep of `clock` until `waiting` settles: the waits pass in no real time. */
+async function runOut<T>(clock: FakeClock, waiting: Promise<T>): Promise<T> {
+  let settled = false;
+  const done = waiting.finally(() => {
+    settled = true;
+  });
+  while (!settled) await Promise.race([clock.wakeNext(), done]);
+  return waiting;
 }
 
 describe('awaitDispatchOwner', () => {
@@ -100,9 +112,12 @@ describe('awaitDispatchOwner', () => {
       const target = createTempRemote();
       remote = target;
       append(target, start);
-      const waiting = check(target);
-      setTimeout(() => append(target, dispatched(MINE)), 300);
-      expect((await waiting).kind).toBe('owner');
+      const clock = createFakeClock();
+      const waiting = check(target, { clock });
+      await clock.wakeNext();
+      await clock.wakeNext();
+      append(target, dispatched(MINE));
+      expect((await runOut(clock, waiting)).kind).toBe('owner');
     });
   });
 
@@ -111,10 +126,11 @@ describe('awaitDispatchOwner', () => {
       const target = createTempRemote();
       remote = target;
       append(target, start);
-      const began = Date.now();
-      const verdict = await check(target, { timeoutMs: 400 });
+      const clock = createFakeClock();
+      const began = clock.now();
+      const verdict = await runOut(clock, check(target, { timeoutMs: 400, clock }));
       expect(verdict).toEqual({ kind: 'not-owner', reason: expect.stringContaining('was not recorded') });
-      expect(Date.now() - began).toBeGreaterThanOrEqual(400);
+      expect(clock.now() - began).toBe(400);
 
       append(target, dispatched(MINE));
       const ledger = await readLedger(target.bare, target.git('rev-parse', BRANCH), RUN);

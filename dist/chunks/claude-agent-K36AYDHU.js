@@ -9,7 +9,7 @@ import {
   killProcessGroup,
   newTrackingId,
   processStartTime
-} from "./chunk-YCUKEBYE.js";
+} from "./chunk-24UTLKJT.js";
 import "./chunk-XTAA6DDR.js";
 
 // core/agent/claude-agent.ts
