@@ -9,7 +9,7 @@ import {
   killProcessGroup,
   newTrackingId,
   processStartTime
-} from "./chunk-24UTLKJT.js";
+} from "./chunk-YCUKEBYE.js";
 import "./chunk-XTAA6DDR.js";
 
 // core/agent/claude-agent.ts
